@@ -1,0 +1,206 @@
+/**
+ * Runs a built action the way the GitHub runner does: every declared input as INPUT_* (with its
+ * default), GITHUB_EVENT_PATH, GITHUB_OUTPUT/GITHUB_ENV/GITHUB_STATE/GITHUB_STEP_SUMMARY files, and
+ * the post step with the state the main step saved. Node is ACTION_NODE (Node 24 in CI) or this one.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { load } from 'js-yaml';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+
+interface ActionYaml {
+  inputs?: Record<string, { default?: string | boolean | number }>;
+  runs: { using: string; main: string; post?: string; 'post-if'?: string };
+}
+
+export interface RunOptions {
+  /** Path of the action.yml, relative to the project root. */
+  action: string;
+  inputs?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  /** The event payload written to GITHUB_EVENT_PATH. */
+  event?: object;
+  /** A work folder shared between main and post (and between steps); made when absent. */
+  workdir?: string;
+  /** Extra defaults for `${{ github.token }}` and friends in input defaults. */
+  githubToken?: string;
+  timeoutMs?: number;
+}
+
+export interface StepResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  exported: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+  /** Messages of `::error::`, `::warning::` and `::notice::` lines. */
+  errors: string[];
+  warnings: string[];
+  notices: string[];
+  /** Values registered with ::add-mask::. */
+  masked: string[];
+  workdir: string;
+}
+
+/** Parses a runner file command file (`name<<DELIM` heredocs, or legacy `name=value`). */
+export function parseFileCommands(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delim] = heredoc;
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i]);
+      if (i >= lines.length) throw new Error(`unterminated heredoc for ${name}`);
+      out[name] = value.join('\n');
+    } else {
+      const at = line.indexOf('=');
+      if (at < 0) throw new Error(`malformed file command line: ${line}`);
+      out[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return out;
+}
+
+function unescape(value: string): string {
+  return value.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+}
+
+function commands(stdout: string, name: string): string[] {
+  const re = new RegExp(`^::${name}(?: [^:]*)?::(.*)$`, 'gm');
+  return [...stdout.matchAll(re)].map(m => unescape(m[1]));
+}
+
+function defaultValue(value: string | boolean | number | undefined, token: string): string {
+  if (value === undefined) return '';
+  return String(value)
+    .replace(/\$\{\{\s*github\.token\s*\}\}/g, token)
+    .replace(/\$\{\{[^}]*\}\}/g, '');
+}
+
+function node(): string {
+  return process.env.ACTION_NODE || process.execPath;
+}
+
+async function spawnStep(script: string, env: NodeJS.ProcessEnv, timeoutMs: number) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((res, rej) => {
+    const child = spawn(node(), [script], {
+      env,
+      cwd: env.GITHUB_WORKSPACE,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', c => (stdout += c));
+    child.stderr.on('data', c => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', rej);
+    child.on('close', code => {
+      clearTimeout(timer);
+      res({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+function baseEnv(opts: RunOptions, workdir: string): NodeJS.ProcessEnv {
+  const eventPath = join(workdir, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(opts.event ?? {}));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DOCKER_CONFIG: process.env.DOCKER_CONFIG,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_TEMP: join(workdir, 'runner-temp'),
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    GITHUB_WORKSPACE: process.env.GITHUB_WORKSPACE ?? workdir,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REPOSITORY: 'octo-org/hello-world',
+    GITHUB_REPOSITORY_OWNER: 'octo-org',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_ACTOR: 'mona',
+    GITHUB_RUN_ID: '1',
+    GITHUB_RUN_NUMBER: '1',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'http://127.0.0.1:9/',
+    GITHUB_GRAPHQL_URL: 'http://127.0.0.1:9/graphql',
+    GITHUB_JOB: 'build',
+    GITHUB_WORKFLOW: 'ci'
+  };
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** Runs `runs.main` of the action, then (when the action has one) `runs.post` with the saved state. */
+export async function runAction(
+  opts: RunOptions & { post?: boolean }
+): Promise<StepResult & { post?: StepResult }> {
+  const main = await runStep(opts, 'main');
+  if (opts.post === false) return main;
+  const yaml = load(readFileSync(join(ROOT, opts.action), 'utf8')) as ActionYaml;
+  if (!yaml.runs.post) return main;
+  const post = await runStep({ ...opts, workdir: main.workdir }, 'post', main.state);
+  return { ...main, post };
+}
+
+export async function runStep(
+  opts: RunOptions,
+  phase: 'main' | 'post' = 'main',
+  state: Record<string, string> = {}
+): Promise<StepResult> {
+  const actionPath = join(ROOT, opts.action);
+  const yaml = load(readFileSync(actionPath, 'utf8')) as ActionYaml;
+  if (yaml.runs.using !== 'node24') throw new Error(`${opts.action}: runs.using is ${yaml.runs.using}`);
+  const script = yaml.runs[phase];
+  if (!script) throw new Error(`${opts.action} has no runs.${phase}`);
+  const workdir = opts.workdir ?? mkdtempSync(join(tmpdir(), 'action-'));
+  const env = baseEnv(opts, workdir);
+  const token = opts.githubToken ?? 'ghs_testtoken';
+  for (const [name, spec] of Object.entries(yaml.inputs ?? {})) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = defaultValue(spec?.default, token);
+  }
+  for (const [name, value] of Object.entries(opts.inputs ?? {})) {
+    if (!(name in (yaml.inputs ?? {}))) throw new Error(`${opts.action} declares no input "${name}"`);
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v;
+  const files = {
+    GITHUB_OUTPUT: join(workdir, `${phase}-output`),
+    GITHUB_ENV: join(workdir, `${phase}-env`),
+    GITHUB_STATE: join(workdir, `${phase}-state`),
+    GITHUB_STEP_SUMMARY: join(workdir, `${phase}-summary.md`)
+  };
+  for (const [k, f] of Object.entries(files)) {
+    writeFileSync(f, '');
+    env[k] = f;
+  }
+  const run = await spawnStep(join(dirname(actionPath), script), env, opts.timeoutMs ?? 120_000);
+  const read = (f: string) => readFileSync(f, 'utf8');
+  return {
+    ...run,
+    outputs: parseFileCommands(read(files.GITHUB_OUTPUT)),
+    exported: parseFileCommands(read(files.GITHUB_ENV)),
+    state: parseFileCommands(read(files.GITHUB_STATE)),
+    summary: read(files.GITHUB_STEP_SUMMARY),
+    errors: commands(run.stdout, 'error'),
+    warnings: commands(run.stdout, 'warning'),
+    notices: commands(run.stdout, 'notice'),
+    masked: commands(run.stdout, 'add-mask'),
+    workdir
+  };
+}

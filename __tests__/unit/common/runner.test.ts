@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getBooleanInput, getInput, InputError, setOutput } from '../../../src/common/runner.js';
+import { parseFileCommands } from '../../support/action-runner.js';
+
+describe('runner protocol', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  test('inputs come from INPUT_* with spaces as underscores, trimmed', () => {
+    process.env['INPUT_SEP-TAGS'] = ' , ';
+    process.env['INPUT_MY_INPUT'] = ' x ';
+    expect(getInput('sep-tags')).toBe(',');
+    expect(getInput('sep-tags', { trim: false })).toBe(' , ');
+    expect(getInput('my input')).toBe('x');
+    expect(() => getInput('absent', { required: true })).toThrow('Input required and not supplied: absent');
+  });
+
+  test.each([
+    ['true', true],
+    ['True', true],
+    ['FALSE', false],
+    ['', true]
+  ])('boolean %j', (value, expected) => {
+    process.env.INPUT_FLAG = value;
+    expect(getBooleanInput('flag', true)).toBe(expected);
+  });
+
+  test('a boolean input names itself and the bad value', () => {
+    process.env.INPUT_PUSH = 'yes';
+    expect(() => getBooleanInput('push')).toThrow(
+      new InputError('Input "push" must be true or false, got "yes"')
+    );
+  });
+
+  test('outputs are heredocs the runner can read back, multi-line values intact', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'out-')), 'output');
+    writeFileSync(file, '');
+    process.env.GITHUB_OUTPUT = file;
+    setOutput('tags', 'a:1\na:2');
+    setOutput('json', { x: 1 });
+    expect(parseFileCommands(readFileSync(file, 'utf8'))).toEqual({ tags: 'a:1\na:2', json: '{"x":1}' });
+  });
+});

@@ -1,0 +1,38 @@
+// Bundles every stage entry point src/<stage>/index.ts into dist/<stage>/index.js with ncc.
+// Usage: node scripts/build.mjs [--out DIR]
+import ncc from '@vercel/ncc';
+import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const outArg = process.argv.indexOf('--out');
+const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist');
+
+const stages = readdirSync(join(root, 'src'), { withFileTypes: true })
+  .filter(d => d.isDirectory() && existsSync(join(root, 'src', d.name, 'index.ts')))
+  .map(d => d.name)
+  .sort();
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+// The bundles are ES modules; say so next to them so that they run wherever dist/ is copied.
+writeFileSync(join(out, 'package.json'), '{\n  "type": "module"\n}\n');
+
+for (const stage of stages) {
+  const { code, assets } = await ncc(join(root, 'src', stage, 'index.ts'), {
+    minify: true,
+    sourceMap: false,
+    quiet: true,
+    target: 'es2022',
+    transpileOnly: true
+  });
+  const dir = join(out, stage);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'index.js'), code);
+  for (const [name, asset] of Object.entries(assets ?? {})) {
+    if (name === 'package.json') continue;
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), asset.source);
+  }
+  console.log(`dist/${stage}/index.js ${(code.length / 1024).toFixed(0)} KiB`);
+}

