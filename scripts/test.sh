@@ -23,5 +23,5 @@ echo "== unit tests (Node $($node24 --version))"
 if [ "${E2E:-1}" != 0 ]; then
   echo "== end-to-end tests (bundles run as the runner runs them, on Node $($node24 --version))"
   bash scripts/e2e/up.sh
-  ACTION_NODE="$PWD/$node24" node --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects e2e --runInBand
+  ACTION_NODE="$PWD/$node24" node --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects e2e --runInBand --passWithNoTests
 fi

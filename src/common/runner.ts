@@ -34,11 +34,7 @@ const FALSE = ['false', 'False', 'FALSE'];
 
 /** A boolean input in the YAML 1.2 core schema; `fallback` when it is empty. */
 export function getBooleanInput(name: string, fallback = false): boolean {
-  const value = getInput(name);
-  if (value === '') return fallback;
-  if (TRUE.includes(value)) return true;
-  if (FALSE.includes(value)) return false;
-  throw new InputError(`Input "${name}" must be true or false, got "${value}"`);
+  return booleanFrom(stepInputs, name, fallback);
 }
 
 function escapeData(value: string): string {
@@ -170,4 +166,21 @@ export async function runStep(body: () => Promise<void>): Promise<void> {
     error(e.message);
     process.exitCode = 1;
   }
+}
+
+/**
+ * Where a stage reads its inputs from: by default the step's own INPUT_* variables; the root action
+ * passes a source that maps a stage's input names onto its own (e.g. `prune-keep-n-tagged`).
+ */
+export type InputSource = (name: string) => string;
+
+export const stepInputs: InputSource = name => getInput(name);
+
+/** A boolean from an input source, in the YAML 1.2 core schema; `fallback` when empty. */
+export function booleanFrom(source: InputSource, name: string, fallback = false): boolean {
+  const value = source(name);
+  if (value === '') return fallback;
+  if (TRUE.includes(value)) return true;
+  if (FALSE.includes(value)) return false;
+  throw new InputError(`Input "${name}" must be true or false, got "${value}"`);
 }
