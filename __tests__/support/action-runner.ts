@@ -7,9 +7,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 interface ActionYaml {
   inputs?: Record<string, { default?: string | boolean | number }>;
