@@ -19,8 +19,15 @@ fi
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd"
   nohup dockerd >"$E2E_STATE/dockerd.log" 2>&1 &
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  echo $! >"$E2E_STATE/dockerd.pid"
+  for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
   docker info >/dev/null 2>&1 || { tail -20 "$E2E_STATE/dockerd.log"; echo "dockerd did not start" >&2; exit 1; }
+fi
+
+# RUN steps of linux/arm64 images run through QEMU; without the handler they fail with "exec format error".
+if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+  update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || { echo "no binfmt handler for arm64 (qemu-aarch64)" >&2; exit 1; }
 fi
 
 # --- registries ----------------------------------------------------------------------------

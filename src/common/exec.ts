@@ -68,6 +68,8 @@ export function exec(command: string, args: string[], opts: ExecOptions = {}): P
         resolve(result);
       }
     });
+    // A command that exits without reading its input must not crash the step with EPIPE.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -10,7 +10,9 @@ const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 /** `linux/arm64/v8` -> `linux-arm64-v8`. */
 export function platformSlug(platform: string): string {
   if (!PLATFORM.test(platform)) {
-    throw new InputError(`Input "platforms" has an invalid platform "${platform}": expected os/arch[/variant]`);
+    throw new InputError(
+      `Input "platforms" has an invalid platform "${platform}": expected os/arch[/variant]`
+    );
   }
   return platform.replace(/\//g, '-');
 }

@@ -31,7 +31,10 @@ describe('mergeArgs', () => {
       mergeArgs({
         tags: ['ghcr.io/o/r:1.2.3', 'ghcr.io/o/r:latest'],
         sources: ['ghcr.io/o/r@sha256:aa', 'ghcr.io/o/r@sha256:bb'],
-        annotations: ['org.opencontainers.image.description=Hi, there', 'index:org.opencontainers.image.licenses=MIT']
+        annotations: [
+          'org.opencontainers.image.description=Hi, there',
+          'index:org.opencontainers.image.licenses=MIT'
+        ]
       })
     ).toEqual([
       'buildx',

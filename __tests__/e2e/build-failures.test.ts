@@ -1,0 +1,140 @@
+/**
+ * What goes wrong in a build, on the real engine: wrong stored credentials, a stopped registry, a
+ * Dockerfile error, bad input, and a pull_request build. Each behaves as specified; nothing gets pushed.
+ */
+import { jest } from '@jest/globals';
+import { runAction, type StepResult } from '../support/action-runner.js';
+import { RegistryClient } from '../support/registry-client.js';
+import {
+  buildContext,
+  dockerConfig,
+  ensureStack,
+  GHCR,
+  HUB,
+  PASSWORD,
+  removeLocalImages,
+  startRegistry,
+  stopRegistry,
+  unique,
+  USER
+} from '../fixtures/build/e2e.js';
+
+jest.setTimeout(120_000);
+
+const ghcr = new RegistryClient(`http://${GHCR}`, USER, PASSWORD);
+const hub = new RegistryClient(`http://${HUB}`, USER, PASSWORD);
+const THROWAWAY = 5009;
+const good = { [GHCR]: `${USER}:${PASSWORD}`, [HUB]: `${USER}:${PASSWORD}` };
+
+function build(inputs: Record<string, string>, env: Record<string, string>) {
+  return runAction({ action: 'build/action.yml', inputs, env, timeoutMs: 100_000 });
+}
+
+/** No stack trace reaches the log: one ::error:: line, the command's own words. */
+function expectOneCleanError(step: StepResult, message: string | RegExp): void {
+  expect(step.code).toBe(1);
+  expect(step.errors).toHaveLength(1);
+  if (typeof message === 'string') expect(step.errors[0]).toBe(message);
+  else expect(step.errors[0]).toMatch(message);
+  expect(step.stdout + step.stderr).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+}
+
+beforeAll(() => ensureStack());
+
+test('stale credentials for one registry: nothing is built or pushed to either', async () => {
+  const repo = `e2e-fail/${unique('creds')}`;
+  const config = dockerConfig({ ...good, [HUB]: `${USER}:wrong` });
+  const started = Date.now();
+  const step = await build(
+    { tags: `${GHCR}/${repo}:1,${HUB}/${repo}:1` },
+    { DOCKER_CONFIG: config, GITHUB_WORKSPACE: buildContext(unique('tok')) }
+  );
+  expectOneCleanError(
+    step,
+    `Nothing was built or pushed: registry ${HUB} rejects the stored credentials (401 Unauthorized): log in to it again`
+  );
+  expect(step.stdout).not.toContain('docker buildx build');
+  expect(Date.now() - started).toBeLessThan(5000);
+  expect([await ghcr.tags(repo), await hub.tags(repo)]).toEqual([[], []]);
+});
+
+test('a stopped registry: the build stops before pushing anywhere', async () => {
+  const repo = `e2e-fail/${unique('stopped')}`;
+  const registry = await startRegistry(THROWAWAY);
+  await stopRegistry(registry, THROWAWAY);
+  const step = await build(
+    { tags: `${GHCR}/${repo}:1,127.0.0.1:${THROWAWAY}/${repo}:1`, platforms: 'linux/amd64,linux/arm64' },
+    { DOCKER_CONFIG: dockerConfig(good), GITHUB_WORKSPACE: buildContext(unique('tok')) }
+  );
+  expectOneCleanError(
+    step,
+    `Nothing was built or pushed: registry 127.0.0.1:${THROWAWAY} (for 127.0.0.1:${THROWAWAY}/${repo}:1) is unreachable (ECONNREFUSED)`
+  );
+  expect(await ghcr.tags(repo)).toEqual([]);
+});
+
+test("a Dockerfile error surfaces buildx's own ERROR line and pushes nothing", async () => {
+  const repo = `e2e-fail/${unique('dockerfile')}`;
+  const token = unique('tok');
+  const context = buildContext(token, `FROM e2e-base\nRUN echo ${token} && exit 3\n`);
+  const step = await build(
+    { tags: `${GHCR}/${repo}:1,${HUB}/${repo}:1`, platforms: 'linux/amd64,linux/arm64' },
+    { DOCKER_CONFIG: dockerConfig(good), GITHUB_WORKSPACE: context }
+  );
+  expectOneCleanError(
+    step,
+    `buildx build failed: ERROR: failed to solve: process "/bin/sh -c echo ${token} && exit 3" did not complete successfully: exit code: 3`
+  );
+  expect([await ghcr.tags(repo), await hub.tags(repo)]).toEqual([[], []]);
+});
+
+test.each([
+  [
+    { platforms: 'linux/amd64,linux/aarch64' },
+    'Input "platforms": "linux/aarch64" has an unknown architecture "aarch64" (did you mean linux/arm64?)'
+  ],
+  [
+    { tags: `${GHCR}/e2e-fail/App:1` },
+    `Input "tags": "${GHCR}/e2e-fail/App:1" has upper case in the repository name (repository names are lower case: "${GHCR}/e2e-fail/app:1")`
+  ],
+  [
+    { tags: `${GHCR}/e2e-fail/app:1.0+build` },
+    `Input "tags": "${GHCR}/e2e-fail/app:1.0+build" has an invalid tag "1.0+build" (up to 128 letters, digits, "_", "." and "-", not starting with "." or "-")`
+  ],
+  [
+    { tags: `${GHCR}/e2e-fail/app:1`, call: 'check' },
+    'Input "call" needs buildx 0.15.0 or newer; this runner has buildx 0.13.1 (got "check")'
+  ]
+])('bad input %j fails at once naming the input', async (inputs, message) => {
+  const step = await build(inputs, {
+    DOCKER_CONFIG: dockerConfig(good),
+    GITHUB_WORKSPACE: buildContext('x')
+  });
+  expectOneCleanError(step, message);
+  expect(step.stdout).not.toContain('docker buildx build');
+  expect(await ghcr.tags('e2e-fail/app')).toEqual([]);
+});
+
+test('a pull_request event builds both platforms but pushes nothing', async () => {
+  const repo = `e2e-fail/${unique('pr')}`;
+  const tags = [`${GHCR}/${repo}:pr-7`, `${HUB}/${repo}:pr-7`];
+  const step = await build(
+    { tags: tags.join(','), platforms: 'linux/amd64,linux/arm64' },
+    {
+      DOCKER_CONFIG: dockerConfig(),
+      GITHUB_WORKSPACE: buildContext(unique('tok')),
+      GITHUB_EVENT_NAME: 'pull_request'
+    }
+  );
+  try {
+    expect(step.errors).toEqual([]);
+    expect(step.code).toBe(0);
+    expect(step.stdout).toContain('not pushing (pull_request event)');
+    expect(step.stdout).not.toContain('--push');
+    expect(step.summary).toContain('| Pushed | no (pull_request event) |');
+    expect(step.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect([await ghcr.tags(repo), await hub.tags(repo)]).toEqual([[], []]);
+  } finally {
+    removeLocalImages(tags);
+  }
+});

@@ -1,0 +1,123 @@
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildArgv, commandLine, type BuildPlan } from '../../../src/build/args.js';
+import type { BuildInputs } from '../../../src/build/inputs.js';
+import { secretArgs, secretValues, writeSecretFiles } from '../../../src/build/secrets.js';
+import { DEFAULTS } from './defaults.js';
+
+function plan(inputs: Partial<BuildInputs>, rest: Partial<BuildPlan> = {}): BuildPlan {
+  return {
+    inputs: { ...DEFAULTS, ...inputs },
+    tags: [],
+    labels: [],
+    annotations: [],
+    push: false,
+    cacheFrom: [],
+    cacheTo: [],
+    secrets: [],
+    builder: '',
+    metadataFile: '/tmp/m.json',
+    ...rest
+  };
+}
+
+const HEAD = ['buildx', 'build', '--progress', 'plain'];
+const TAIL = ['--metadata-file', '/tmp/m.json', '.'];
+
+describe('buildArgv', () => {
+  test.each<[string, BuildPlan, string[]]>([
+    ['nothing set', plan({}), []],
+    [
+      'file, target',
+      plan({ file: 'docker/Dockerfile', target: 'runtime' }),
+      ['--file', 'docker/Dockerfile', '--target', 'runtime']
+    ],
+    [
+      'platforms joined',
+      plan({ platforms: ['linux/amd64', 'linux/arm64'] }),
+      ['--platform', 'linux/amd64,linux/arm64']
+    ],
+    ['build-args, each', plan({ buildArgs: ['A=1,2', 'B'] }), ['--build-arg', 'A=1,2', '--build-arg', 'B']],
+    [
+      'build-contexts',
+      plan({ buildContexts: ['alpine=docker-image://alpine:3'] }),
+      ['--build-context', 'alpine=docker-image://alpine:3']
+    ],
+    [
+      'tags, labels, annotations from the plan',
+      plan({}, { tags: ['a/b:1', 'c/d:1'], labels: ['x=1'], annotations: ['index:y=2'] }),
+      ['--tag', 'a/b:1', '--tag', 'c/d:1', '--label', 'x=1', '--annotation', 'index:y=2']
+    ],
+    [
+      'cache from/to from the plan',
+      plan({}, { cacheFrom: ['type=gha,scope=s'], cacheTo: ['type=gha,scope=s,mode=max'] }),
+      ['--cache-from', 'type=gha,scope=s', '--cache-to', 'type=gha,scope=s,mode=max']
+    ],
+    [
+      'secrets from the plan, ssh',
+      plan({ ssh: ['default'] }, { secrets: ['id=a,src=/t/secret-0'] }),
+      ['--secret', 'id=a,src=/t/secret-0', '--ssh', 'default']
+    ],
+    ['outputs', plan({ outputs: ['type=local,dest=out'] }), ['--output', 'type=local,dest=out']],
+    [
+      'provenance and sbom',
+      plan({ provenance: 'mode=max', sbom: 'true' }),
+      ['--provenance', 'mode=max', '--sbom', 'true']
+    ],
+    ['provenance off', plan({ provenance: 'false' }), ['--provenance', 'false']],
+    ['call', plan({ call: 'check' }), ['--call', 'check']],
+    [
+      'network, shm-size, ulimit, add-hosts',
+      plan({ network: 'host', shmSize: '2g', ulimit: ['nofile=1024:2048'], addHosts: ['db:10.0.0.1'] }),
+      ['--network', 'host', '--shm-size', '2g', '--ulimit', 'nofile=1024:2048', '--add-host', 'db:10.0.0.1']
+    ],
+    [
+      'flags',
+      plan({ noCache: true, pull: true, load: true }, { push: true }),
+      ['--no-cache', '--pull', '--load', '--push']
+    ],
+    ['a created builder', plan({}, { builder: 'push-to-image-1-ab' }), ['--builder', 'push-to-image-1-ab']]
+  ])('%s', (_name, p, middle) => {
+    expect(buildArgv(p)).toEqual([...HEAD, ...middle, ...TAIL]);
+  });
+
+  test('the builder comes first and the context last; no metadata file when buildx cannot write one', () => {
+    expect(
+      buildArgv(plan({ context: './app', platforms: ['linux/arm64'] }, { builder: 'b', metadataFile: '' }))
+    ).toEqual([...HEAD, '--builder', 'b', '--platform', 'linux/arm64', './app']);
+  });
+
+  test('commandLine quotes what the shell would split', () => {
+    expect(commandLine(['buildx', 'build', '--label', "a=it's here", '--tag', 'a/b:1', '.'])).toBe(
+      "docker buildx build --label 'a=it'\\''s here' --tag a/b:1 ."
+    );
+  });
+});
+
+describe('secrets', () => {
+  const spec = {
+    secrets: ['token=a,b=c', 'npm=x'],
+    secretFiles: ['key=./k.pem'],
+    secretEnvs: ['gh=GH_TOKEN']
+  };
+
+  test('values for masking, --secret arguments by reference', () => {
+    expect(secretValues(spec)).toEqual(['a,b=c', 'x']);
+    expect(secretArgs(spec, n => `/t/s${n}`)).toEqual([
+      'id=token,src=/t/s0',
+      'id=npm,src=/t/s1',
+      'id=key,src=./k.pem',
+      'id=gh,env=GH_TOKEN'
+    ]);
+  });
+
+  test('values are written to private 0600 files, removed by cleanup', () => {
+    const { args, cleanup } = writeSecretFiles(spec, mkdtempSync(join(tmpdir(), 'sec-')));
+    const file = args[0].replace(/^id=token,src=/, '');
+    expect(readFileSync(file, 'utf8')).toBe('a,b=c');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    cleanup();
+    expect(existsSync(file)).toBe(false);
+  });
+});

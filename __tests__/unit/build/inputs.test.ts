@@ -1,0 +1,82 @@
+import { InputError } from '../../../src/common/runner.js';
+import { readBuildInputs, type BuildInputs } from '../../../src/build/inputs.js';
+import { DEFAULTS } from './defaults.js';
+
+const source = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+describe('readBuildInputs', () => {
+  test('empty inputs give the defaults', () => {
+    expect(readBuildInputs(source({}))).toEqual(DEFAULTS);
+  });
+
+  test.each<[string, Record<string, string>, Partial<BuildInputs>]>([
+    [
+      'platforms split at commas and lines',
+      { platforms: 'linux/amd64,linux/arm64\nlinux/arm/v7' },
+      { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] }
+    ],
+    ['build-args keep their commas', { 'build-args': 'A=1,2\nB="x"' }, { buildArgs: ['A=1,2', 'B="x"'] }],
+    ['CSV quoting keeps a comma in a tag list item', { tags: 'a:1,"b:2"' }, { tags: ['a:1', 'b:2'] }],
+    ['labels one per line', { labels: 'a=1,2\nb=' }, { labels: ['a=1,2', 'b='] }],
+    [
+      'outputs are not unquoted',
+      { outputs: 'type=image,"name=a,b"' },
+      { outputs: ['type=image,"name=a,b"'] }
+    ],
+    ['push true/false/auto', { push: 'false' }, { push: false }],
+    ['push TRUE', { push: 'TRUE' }, { push: true }],
+    ['cache false means none', { cache: 'false' }, { cache: 'none' }],
+    ['cache registry', { cache: 'registry' }, { cache: 'registry' }],
+    [
+      'booleans',
+      { load: 'true', 'no-cache': 'true', pull: 'True' },
+      { load: true, noCache: true, pull: true }
+    ],
+    ['secrets keep commas and =', { secrets: 'tok=a,b=c\nother=x' }, { secrets: ['tok=a,b=c', 'other=x'] }],
+    ['secret-envs split at commas', { 'secret-envs': 'a=A,b=B' }, { secretEnvs: ['a=A', 'b=B'] }],
+    [
+      'attestation attributes',
+      { provenance: 'mode=max,builder-id=x', sbom: 'false' },
+      { provenance: 'mode=max,builder-id=x', sbom: 'false' }
+    ],
+    [
+      'shm-size and ulimit and hosts',
+      { 'shm-size': '2g', ulimit: 'nofile=1024:2048', 'add-hosts': 'db:10.0.0.1,api=10.0.0.2' },
+      { shmSize: '2g', ulimit: ['nofile=1024:2048'], addHosts: ['db:10.0.0.1', 'api=10.0.0.2'] }
+    ]
+  ])('%s', (_name, values, expected) => {
+    expect(readBuildInputs(source(values))).toEqual({ ...DEFAULTS, ...expected });
+  });
+
+  test.each([
+    [
+      { platforms: 'linux/amd64,linux/x86_64' },
+      'Input "platforms": "linux/x86_64" has an unknown architecture'
+    ],
+    [{ tags: 'ghcr.io/o/app:1,ghcr.io/O/app:2' }, 'Input "tags": "ghcr.io/O/app:2" has upper case'],
+    [{ tags: 'ghcr.io/o/app:bad!tag' }, 'Input "tags": "ghcr.io/o/app:bad!tag" has an invalid tag "bad!tag"'],
+    [{ push: 'yes' }, 'Input "push" must be auto, true or false, got "yes"'],
+    [{ cache: 's3' }, 'Input "cache" must be one of auto, gha, registry, none, got "s3"'],
+    [{ load: 'on' }, 'Input "load" must be true or false, got "on"'],
+    [{ secrets: 'ok=1\nnovalue' }, 'Input "secrets" item 2 is not id=value'],
+    [{ secrets: 'tok=' }, 'Input "secrets" item 1 (id "tok") is not id=value'],
+    [{ 'secret-files': '=x' }, 'Input "secret-files" item 1 is not id=path'],
+    [{ labels: 'novalue' }, 'Input "labels" item 1 "novalue" is not key=value'],
+    [{ 'add-hosts': 'db' }, 'Input "add-hosts" item 1 "db" is not host:ip'],
+    [{ ulimit: 'nofile' }, 'Input "ulimit" item 1 "nofile" is not name=soft[:hard]'],
+    [{ 'shm-size': 'lots' }, 'Input "shm-size" must be a size such as 2g or 512m, got "lots"'],
+    [
+      { provenance: 'maximum' },
+      'Input "provenance" must be true, false or key=value attributes, got "maximum"'
+    ]
+  ])('%j fails: %s', (values, message) => {
+    expect(() => readBuildInputs(source(values))).toThrow(InputError);
+    expect(() => readBuildInputs(source(values))).toThrow(message);
+  });
+
+  test('a bad secret never shows its value', () => {
+    expect(() => readBuildInputs(source({ secrets: 'hunter2' }))).toThrow(
+      new InputError('Input "secrets" item 1 is not id=value')
+    );
+  });
+});

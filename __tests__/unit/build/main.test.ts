@@ -1,0 +1,291 @@
+import { jest } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildInputs } from '../../../src/build/inputs.js';
+import { BUILDER_STATE, postBuild, runBuild } from '../../../src/build/main.js';
+import { BINFMT_IMAGE } from '../../../src/build/qemu.js';
+import { ExecError, type ExecOptions, type ExecResult } from '../../../src/common/exec.js';
+import { InputError } from '../../../src/common/runner.js';
+import { parseFileCommands } from '../../support/action-runner.js';
+import { DEFAULTS } from './defaults.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/build/', import.meta.url));
+const CONTAINERD = '[["driver-type","io.containerd.snapshotter.v1"]]';
+const CLASSIC = '[["Backing Filesystem","extfs"]]';
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+
+interface FakeOptions {
+  driverStatus?: string;
+  version?: string;
+  /** `docker info` fails (no daemon for the client): buildx is asked its version itself. */
+  infoFails?: boolean;
+  /** Errors (stderr) of successive buildx build runs; '' is a success. */
+  builds?: string[];
+}
+
+/** A docker CLI stand-in: answers the engine questions, writes buildx's metadata file, records argv. */
+function fakeDocker(opts: FakeOptions = {}) {
+  const calls: string[][] = [];
+  const builds = [...(opts.builds ?? [''])];
+  const run = async (_cmd: string, args: string[], o: ExecOptions = {}): Promise<ExecResult> => {
+    calls.push(args);
+    const ok = (stdout: string, stderr = '') => ({ code: 0, stdout, stderr });
+    const [a, b] = args;
+    if (a === 'buildx' && b === 'version')
+      return ok(`github.com/docker/buildx ${opts.version ?? '0.13.1+ds1'} 0.13.1+ds1-3\n`);
+    if (a === 'buildx' && b === 'inspect' && args[2] === 'nosuch') {
+      return { code: 1, stdout: '', stderr: 'ERROR: no builder "nosuch" found\n' };
+    }
+    if (a === 'buildx' && b === 'inspect')
+      return ok(readFileSync(join(FIXTURES, 'inspect-docker.txt'), 'utf8'));
+    if (a === 'info' && opts.infoFails)
+      return { code: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon\n' };
+    if (a === 'info')
+      return ok(`plugin buildx ${opts.version ?? '0.13.1+ds1'}\n${opts.driverStatus ?? CONTAINERD}\n`);
+    if (a === 'buildx' && b === 'imagetools') return ok('{"schemaVersion":2}');
+    if (a === 'buildx' && b === 'build') {
+      const error = builds.shift() ?? '';
+      if (error) {
+        const result = {
+          code: 1,
+          stdout: '',
+          stderr: `${readFileSync(join(FIXTURES, 'progress-cold.log'), 'utf8')}${error}\n`
+        };
+        if (o.allowFailure) return result;
+        throw new ExecError('docker buildx failed', result);
+      }
+      const file = args[args.indexOf('--metadata-file') + 1];
+      if (args.includes('--metadata-file'))
+        writeFileSync(
+          file,
+          JSON.stringify({ 'containerimage.digest': DIGEST, 'containerimage.config.digest': DIGEST })
+        );
+      return ok('', readFileSync(join(FIXTURES, 'progress-registry-cache.log'), 'utf8'));
+    }
+    return ok('');
+  };
+  return { run, calls };
+}
+
+describe('runBuild with a stand-in docker', () => {
+  const saved = { ...process.env };
+  let dir: string;
+  let write: ReturnType<typeof jest.spyOn>;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'build-main-'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
+    process.env.GITHUB_STATE = join(dir, 'state');
+    writeFileSync(process.env.GITHUB_STATE, '');
+    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    write.mockRestore();
+    process.env = { ...saved };
+  });
+  const printed = () => write.mock.calls.map((c: unknown[]) => String(c[0])).join('');
+  const inputs = (i: Partial<BuildInputs>): BuildInputs => ({ ...DEFAULTS, ...i });
+  const deps = (run: ReturnType<typeof fakeDocker>['run'], handlers: string[] = ['qemu-aarch64']) => {
+    const binfmt = mkdtempSync(join(tmpdir(), 'binfmt-'));
+    for (const h of handlers) writeFileSync(join(binfmt, h), 'enabled\n');
+    return {
+      run,
+      env: { GITHUB_EVENT_NAME: 'pull_request', RUNNER_TEMP: dir, DOCKER_CONFIG: dir },
+      cwd: dir,
+      binfmtDir: binfmt
+    };
+  };
+  const builds = (calls: string[][]) => calls.filter(c => c[1] === 'build');
+
+  test('the current builder, exact argv, outputs from the metadata file, cached steps counted', async () => {
+    const docker = fakeDocker();
+    const result = await runBuild(
+      inputs({
+        platforms: ['linux/amd64', 'linux/arm64'],
+        tags: ['ghcr.io/o/app:1'],
+        secrets: ['tok=s3cret']
+      }),
+      { labels: ['org.opencontainers.image.source=https://github.com/o/app'] },
+      deps(docker.run)
+    );
+    const [argv] = builds(docker.calls);
+    const secretFile = argv[argv.indexOf('--secret') + 1].replace('id=tok,src=', '');
+    const metadataFile = argv[argv.indexOf('--metadata-file') + 1];
+    expect(argv).toEqual([
+      'buildx',
+      'build',
+      '--progress',
+      'plain',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--tag',
+      'ghcr.io/o/app:1',
+      '--label',
+      'org.opencontainers.image.source=https://github.com/o/app',
+      '--secret',
+      `id=tok,src=${secretFile}`,
+      '--metadata-file',
+      metadataFile,
+      '.'
+    ]);
+    expect(secretFile.startsWith(dir)).toBe(true);
+    expect(printed().match(/::add-mask::s3cret\n/g)).toHaveLength(1);
+    expect(printed()).not.toMatch(/^(?!::add-mask::).*s3cret/m);
+    expect(result).toEqual(
+      expect.objectContaining({
+        digest: DIGEST,
+        imageid: DIGEST,
+        pushed: false,
+        pushReason: 'pull_request event',
+        builder: 'default',
+        steps: { total: 4, cached: 4 }
+      })
+    );
+    expect(docker.calls.some(c => c[0] === 'run')).toBe(false);
+    expect(docker.calls.some(c => c[1] === 'version')).toBe(false);
+  });
+
+  test('several platforms on a classic image store: a docker-container builder is made, and removed by post', async () => {
+    const docker = fakeDocker({ driverStatus: CLASSIC });
+    await runBuild(inputs({ platforms: ['linux/amd64', 'linux/arm64'] }), {}, deps(docker.run));
+    const create = docker.calls.find(c => c[1] === 'create') as string[];
+    const name = create[3];
+    expect(create).toEqual([
+      'buildx',
+      'create',
+      '--name',
+      name,
+      '--driver',
+      'docker-container',
+      '--bootstrap'
+    ]);
+    expect(builds(docker.calls)[0].slice(4, 6)).toEqual(['--builder', name]);
+    const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
+    expect(state[BUILDER_STATE]).toBe(name);
+    process.env[`STATE_${BUILDER_STATE}`] = name;
+    const post = fakeDocker();
+    await postBuild({ run: post.run });
+    expect(post.calls).toEqual([['buildx', 'rm', name]]);
+  });
+
+  test('QEMU is installed for a foreign platform without a handler, before the build', async () => {
+    const docker = fakeDocker();
+    await runBuild(
+      inputs({ platforms: ['linux/amd64', 'linux/arm64', 'linux/riscv64'] }),
+      {},
+      deps(docker.run, ['qemu-aarch64'])
+    );
+    const order = docker.calls.map(c => c.slice(0, 2).join(' '));
+    expect(docker.calls.find(c => c[0] === 'run')).toEqual([
+      'run',
+      '--rm',
+      '--privileged',
+      BINFMT_IMAGE,
+      '--install',
+      'riscv64'
+    ]);
+    expect(order.indexOf('run --rm')).toBeLessThan(order.indexOf('buildx build'));
+  });
+
+  test('transient registry errors are retried twice; a third one fails with its line', async () => {
+    const transient =
+      'ERROR: failed to solve: failed to push a/b:1: unexpected status from HEAD request to http://x/v2/a/b/manifests/1: 500 Internal Server Error';
+    const once = fakeDocker({ builds: [transient, ''] });
+    const env = {
+      ...deps(once.run),
+      env: {
+        GITHUB_EVENT_NAME: 'push',
+        RUNNER_TEMP: dir,
+        DOCKER_CONFIG: dir,
+        HTTPS_PROXY: 'http://skip-preflight'
+      }
+    };
+    // Cached steps come from the run that built (2 of 4), not from the second, all-cached one.
+    await expect(runBuild(inputs({ tags: ['a/b:1'] }), {}, env)).resolves.toEqual(
+      expect.objectContaining({ digest: DIGEST, retried: true, steps: { total: 4, cached: 2 } })
+    );
+    expect(builds(once.calls)).toHaveLength(2);
+    expect(printed()).toContain('::warning::The registry failed transiently');
+    const thrice = fakeDocker({ builds: [transient, transient, transient] });
+    await expect(runBuild(inputs({ tags: ['a/b:1'] }), {}, { ...env, run: thrice.run })).rejects.toThrow(
+      `buildx build failed: ${transient}`
+    );
+    expect(builds(thrice.calls)).toHaveLength(3);
+  });
+
+  test('each line of a multi-line secret is masked too', async () => {
+    await runBuild(inputs({ secrets: ['key=line-one\nline-two'] }), {}, deps(fakeDocker().run));
+    expect(printed()).toContain(
+      '::add-mask::line-one%0Aline-two\n::add-mask::line-one\n::add-mask::line-two\n'
+    );
+  });
+
+  test('a builder chosen with `docker buildx use` is inspected; the default one is known without', async () => {
+    const platforms = ['linux/amd64', 'linux/arm64'];
+    const plain = fakeDocker();
+    await runBuild(inputs({ platforms }), {}, deps(plain.run));
+    expect(plain.calls.some(c => c[1] === 'inspect')).toBe(false);
+    mkdirSync(join(dir, 'buildx'));
+    writeFileSync(
+      join(dir, 'buildx', 'current'),
+      '{"Key":"unix:///var/run/docker.sock","Name":"ci","Global":false}'
+    );
+    const chosen = fakeDocker();
+    await runBuild(inputs({ platforms }), {}, deps(chosen.run));
+    expect(chosen.calls.filter(c => c[1] === 'inspect')).toEqual([['buildx', 'inspect']]);
+  });
+
+  test('no platforms asked: the builder is not even inspected', async () => {
+    const docker = fakeDocker();
+    const result = await runBuild(inputs({}), {}, deps(docker.run));
+    expect(docker.calls.map(c => c.slice(0, 2).join(' '))).toEqual(['info --format', 'buildx build']);
+    expect(result.builder).toBe('current');
+  });
+
+  test('without docker info, buildx names its version and the image store counts as classic', async () => {
+    const docker = fakeDocker({ infoFails: true });
+    await runBuild(inputs({ platforms: ['linux/amd64', 'linux/arm64'] }), {}, deps(docker.run));
+    expect(docker.calls.filter(c => c[1] === 'version')).toEqual([['buildx', 'version']]);
+    expect(docker.calls.some(c => c[1] === 'create')).toBe(true);
+  });
+
+  test('a buildx without --metadata-file: the pushed digest is read back from the registry', async () => {
+    const docker = fakeDocker({ version: 'v0.5.1' });
+    const env = {
+      ...deps(docker.run),
+      env: { GITHUB_EVENT_NAME: 'push', RUNNER_TEMP: dir, DOCKER_CONFIG: dir, HTTPS_PROXY: 'http://x' }
+    };
+    const result = await runBuild(inputs({ tags: ['a/b:1'] }), {}, env);
+    expect(builds(docker.calls)[0]).not.toContain('--metadata-file');
+    expect(docker.calls.at(-1)).toEqual(['buildx', 'imagetools', 'inspect', '--raw', 'a/b:1']);
+    expect(result.digest).toBe(`sha256:${createHash('sha256').update('{"schemaVersion":2}').digest('hex')}`);
+  });
+
+  test('an unknown builder fails naming the input, before anything runs', async () => {
+    const docker = fakeDocker();
+    await expect(runBuild(inputs({ builder: 'nosuch' }), {}, deps(docker.run))).rejects.toThrow(
+      new InputError('Input "builder": "nosuch" cannot be used: ERROR: no builder "nosuch" found')
+    );
+    expect(builds(docker.calls)).toEqual([]);
+  });
+
+  test('a GHCR denial on push carries the likely causes', async () => {
+    const denied =
+      'ERROR: failed to solve: failed to push ghcr.io/o/app:1: denied: permission_denied: write_package';
+    const docker = fakeDocker({ builds: [denied] });
+    const env = {
+      ...deps(docker.run),
+      env: {
+        GITHUB_EVENT_NAME: 'push',
+        RUNNER_TEMP: dir,
+        DOCKER_CONFIG: dir,
+        HTTPS_PROXY: 'http://skip-preflight'
+      }
+    };
+    await expect(runBuild(inputs({ tags: ['ghcr.io/o/app:1'] }), {}, env)).rejects.toThrow(
+      /^buildx build failed: ERROR: .*write_package Likely causes for ghcr\.io: \(1\) the workflow or job lacks `permissions: packages: write`/
+    );
+  });
+});

@@ -1,0 +1,243 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { indexAnnotations, makesIndex, mergeKeyed, mergeUnique } from '../../../src/build/annotations.js';
+import { ghaAvailable, ghaScope, planCache, type CacheContext } from '../../../src/build/cache.js';
+import type { BuildInputs } from '../../../src/build/inputs.js';
+import { checkLocalPaths, resolveBuild } from '../../../src/build/plan.js';
+import { decidePush } from '../../../src/build/push.js';
+import { InputError } from '../../../src/common/runner.js';
+import { DEFAULTS } from './defaults.js';
+
+const DESC = 'org.opencontainers.image.description';
+const SRC = 'org.opencontainers.image.source';
+const LIC = 'org.opencontainers.image.licenses';
+
+describe('push decision', () => {
+  test.each([
+    ['auto', 'push', ['a:1'], { push: true, reason: 'push: auto on a push event' }],
+    ['auto', 'pull_request', ['a:1'], { push: false, reason: 'pull_request event' }],
+    ['auto', 'release', [], { push: false, reason: 'no tags' }],
+    [true, 'pull_request', ['a:1'], { push: true, reason: 'push: true' }],
+    [false, 'push', ['a:1'], { push: false, reason: 'push: false' }]
+  ] as const)('push %j on %s with %j', (mode, event, tags, expected) => {
+    expect(decidePush(mode, event, [...tags])).toEqual(expected);
+  });
+
+  test('push: true without tags fails naming push', () => {
+    expect(() => decidePush(true, 'push', [])).toThrow(
+      new InputError('Input "push" is true but there are no tags to push (set "tags")')
+    );
+  });
+});
+
+describe('cache', () => {
+  const base: CacheContext = {
+    mode: 'auto',
+    cacheFrom: [],
+    cacheTo: [],
+    push: true,
+    firstImage: 'ghcr.io/octo-org/app',
+    platforms: ['linux/amd64', 'linux/arm64'],
+    buildxVersion: '0.21.0',
+    env: {}
+  };
+  const GHA = { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://results/' };
+  const scope = 'octo-org-app@linux-amd64+linux-arm64';
+
+  test.each<[string, Partial<CacheContext>, string[], string[]]>([
+    ['auto without the cache service: none', {}, [], []],
+    [
+      'auto with the cache service: gha, scoped, errors ignored',
+      { env: GHA },
+      [`type=gha,scope=${scope}`],
+      [`type=gha,scope=${scope},mode=max,ignore-error=true`]
+    ],
+    ['auto on a buildx too old for the v2 service: none', { env: GHA, buildxVersion: '0.13.1' }, [], []],
+    [
+      'auto with the v1 service URL: gha on any buildx',
+      { env: { ...GHA, ACTIONS_CACHE_URL: 'https://c/' }, buildxVersion: '0.13.1' },
+      [`type=gha,scope=${scope}`],
+      [`type=gha,scope=${scope},mode=max,ignore-error=true`]
+    ],
+    [
+      'registry when pushing',
+      { mode: 'registry' },
+      ['type=registry,ref=ghcr.io/octo-org/app:buildcache'],
+      ['type=registry,ref=ghcr.io/octo-org/app:buildcache,mode=max,ignore-error=true']
+    ],
+    [
+      'registry, read only when not pushing',
+      { mode: 'registry', push: false },
+      ['type=registry,ref=ghcr.io/octo-org/app:buildcache'],
+      []
+    ],
+    ['none', { mode: 'none', env: GHA }, [], []],
+    [
+      'user cache-from wins (no default cache-to either)',
+      { mode: 'registry', env: GHA, cacheFrom: ['type=local,src=/c'] },
+      ['type=local,src=/c'],
+      []
+    ],
+    ['user cache-to wins', { env: GHA, cacheTo: ['type=inline'] }, [], ['type=inline']]
+  ])('%s', (_name, ctx, from, to) => {
+    const planned = planCache({ ...base, ...ctx });
+    expect([planned.from, planned.to]).toEqual([from, to]);
+  });
+
+  test('registry cache without an image fails naming cache', () => {
+    expect(() => planCache({ ...base, mode: 'registry', firstImage: '' })).toThrow(
+      new InputError('Input "cache" is registry, which needs at least one image in "tags"')
+    );
+  });
+
+  test.each([
+    ['ghcr.io/o/app', ['linux/amd64'], 'o-app@linux-amd64'],
+    ['127.0.0.1:5001/a/b', [], 'a-b@default'],
+    ['octo/app', ['linux/arm/v7'], 'octo-app@linux-arm-v7'],
+    ['', [], 'image@default']
+  ])('ghaScope(%j, %j) = %s', (image, platforms, expected) => {
+    expect(ghaScope(image, platforms)).toBe(expected);
+  });
+
+  test('gha needs the runtime token', () => {
+    expect(ghaAvailable({ ACTIONS_RESULTS_URL: 'x' }, '0.30.0')).toBe(false);
+  });
+});
+
+describe('labels and annotations', () => {
+  test('merging: later keys replace, order of first appearance of the survivor', () => {
+    expect(mergeKeyed(['a=1', 'b=2'], ['a=3', 'c=4'])).toEqual(['b=2', 'a=3', 'c=4']);
+    expect(mergeUnique(['x:1', 'y:1'], ['y:1', 'z:1'])).toEqual(['x:1', 'y:1', 'z:1']);
+  });
+
+  test.each([
+    [
+      'description, source, licenses become index annotations',
+      [
+        `${DESC}=Hello, world`,
+        `${SRC}=https://github.com/o/r`,
+        `${LIC}=MIT`,
+        'org.opencontainers.image.title=x'
+      ],
+      [],
+      [`index:${DESC}=Hello, world`, `index:${SRC}=https://github.com/o/r`, `index:${LIC}=MIT`]
+    ],
+    [
+      'an index annotation given already wins',
+      [`${DESC}=a`, `${LIC}=MIT`],
+      [`index:${DESC}=b`],
+      [`index:${LIC}=MIT`]
+    ],
+    ['index,manifest levels count as index', [`${DESC}=a`], [`index,manifest:${DESC}=b`], []],
+    [
+      'a manifest annotation does not',
+      [`${DESC}=a`],
+      [`manifest:${DESC}=b`, `${DESC}=c`],
+      [`index:${DESC}=a`]
+    ],
+    ['empty values are left out', [`${DESC}=`], [], []]
+  ])('%s', (_name, labels, annotations, expected) => {
+    expect(indexAnnotations(labels, annotations)).toEqual(expected);
+  });
+
+  test.each([
+    [['linux/amd64', 'linux/arm64'], 'false', '', false, true],
+    [['linux/amd64'], '', '', true, true],
+    [['linux/amd64'], '', '', false, false],
+    [['linux/amd64'], 'false', '', true, false],
+    [[], 'mode=max', '', false, true],
+    [[], 'false', 'true', false, true]
+  ])(
+    'makesIndex(%j, provenance %j, sbom %j, default attestations %j) = %j',
+    (platforms, provenance, sbom, byDefault, expected) => {
+      expect(makesIndex({ platforms, provenance, sbom, attestationsByDefault: byDefault })).toBe(expected);
+    }
+  );
+});
+
+describe('resolveBuild', () => {
+  const ctx = { buildxVersion: '0.13.1', containerdStore: true, env: { GITHUB_EVENT_NAME: 'push' } };
+  const inputs = (i: Partial<BuildInputs>): BuildInputs => ({ ...DEFAULTS, ...i });
+
+  test('meta values come first; index annotations when a multi-platform image is pushed', () => {
+    const r = resolveBuild(
+      inputs({
+        platforms: ['linux/amd64', 'linux/arm64'],
+        tags: ['127.0.0.1:5002/o/app:1'],
+        labels: [`${DESC}=mine`],
+        cache: 'registry'
+      }),
+      {
+        tags: ['127.0.0.1:5001/o/app:1'],
+        labels: [`${DESC}=meta`, `${SRC}=https://x`],
+        annotations: [`manifest:${SRC}=https://x`]
+      },
+      ctx
+    );
+    expect(r.tags).toEqual(['127.0.0.1:5001/o/app:1', '127.0.0.1:5002/o/app:1']);
+    expect(r.labels).toEqual([`${SRC}=https://x`, `${DESC}=mine`]);
+    expect(r.annotations).toEqual([
+      `manifest:${SRC}=https://x`,
+      `index:${DESC}=mine`,
+      `index:${SRC}=https://x`
+    ]);
+    expect(r.decision).toEqual({ push: true, reason: 'push: auto on a push event' });
+    expect(r.cache.from).toEqual(['type=registry,ref=127.0.0.1:5001/o/app:buildcache']);
+    expect(r.metadataFile).toBe(true);
+  });
+
+  test('no index annotations when nothing is pushed or exported as an image', () => {
+    const r = resolveBuild(
+      inputs({ platforms: ['linux/amd64', 'linux/arm64'], tags: ['o/app:1'], labels: [`${DESC}=x`] }),
+      {},
+      { ...ctx, env: { GITHUB_EVENT_NAME: 'pull_request' } }
+    );
+    expect([r.decision.push, r.annotations]).toEqual([false, []]);
+  });
+
+  test.each<[string, Partial<BuildInputs>, Partial<typeof ctx>, string]>([
+    ['upper case in a meta tag', {}, {}, 'Input "tags": "ghcr.io/O/app:1" has upper case'],
+    [
+      'load of several platforms without the containerd store',
+      { load: true, platforms: ['linux/amd64', 'linux/arm64'] },
+      { containerdStore: false },
+      'Input "load" is true with 2 platforms (linux/amd64, linux/arm64), but this Docker engine has no containerd image store'
+    ],
+    [
+      'call on buildx 0.13',
+      { call: 'check' },
+      {},
+      'Input "call" needs buildx 0.15.0 or newer; this runner has buildx 0.13.1 (got "check")'
+    ],
+    [
+      'annotations on buildx 0.11',
+      { annotations: ['a=b'] },
+      { buildxVersion: '0.11.2' },
+      'Input "annotations" needs buildx 0.12.0 or newer; this runner has buildx 0.11.2'
+    ],
+    [
+      'sbom on buildx 0.9',
+      { sbom: 'true' },
+      { buildxVersion: '0.9.1' },
+      'Input "sbom" needs buildx 0.10.0 or newer'
+    ]
+  ])('%s fails', (_name, i, c, message) => {
+    const meta = _name.startsWith('upper') ? { tags: ['ghcr.io/O/app:1'] } : {};
+    expect(() => resolveBuild(inputs(i), meta, { ...ctx, ...c })).toThrow(InputError);
+    expect(() => resolveBuild(inputs(i), meta, { ...ctx, ...c })).toThrow(message);
+  });
+
+  test('local paths: the context and the Dockerfile must exist, URLs are left to buildx', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctx-'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
+    expect(() => checkLocalPaths(inputs({ context: '.', file: 'Dockerfile' }), dir)).not.toThrow();
+    expect(() => checkLocalPaths(inputs({ context: 'https://github.com/o/r.git#main' }), dir)).not.toThrow();
+    expect(() => checkLocalPaths(inputs({ context: 'app' }), dir)).toThrow(
+      `Input "context": "app" does not exist (in ${dir})`
+    );
+    expect(() => checkLocalPaths(inputs({ file: 'app.Dockerfile' }), dir)).toThrow(
+      'Input "file": "app.Dockerfile" does not exist'
+    );
+  });
+});

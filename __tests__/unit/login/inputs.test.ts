@@ -1,0 +1,125 @@
+import { InputError } from '../../../src/common/runner.js';
+import { parseRegistryAuth, readLoginInputs } from '../../../src/login/inputs.js';
+import { authKey, checkRegistry, isDockerHub, registryHost } from '../../../src/login/registry.js';
+
+const source = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+const env = { GITHUB_ACTOR: 'mona' };
+
+describe('readLoginInputs', () => {
+  test.each([
+    [
+      'Docker Hub by default',
+      { username: 'u', password: 'p' },
+      { logins: [{ registry: 'docker.io', username: 'u', password: 'p', githubToken: false }], logout: true }
+    ],
+    [
+      'ghcr.io: actor and github-token by default',
+      { registry: 'ghcr.io', 'github-token': 'ghs_x', logout: 'false' },
+      {
+        logins: [{ registry: 'ghcr.io', username: 'mona', password: 'ghs_x', githubToken: true }],
+        logout: false
+      }
+    ],
+    [
+      'ghcr.io: explicit values win',
+      { registry: 'ghcr.io', username: 'bot', password: 'ghp_y', 'github-token': 'ghs_x' },
+      {
+        logins: [{ registry: 'ghcr.io', username: 'bot', password: 'ghp_y', githubToken: false }],
+        logout: true
+      }
+    ],
+    [
+      'registry-auth: several registries, strings kept as written',
+      {
+        'registry-auth': '- registry: ghcr.io\n- registry: 127.0.0.1:5002\n  username: u\n  password: 0123\n',
+        'github-token': 'ghs_x'
+      },
+      {
+        logins: [
+          { registry: 'ghcr.io', username: 'mona', password: 'ghs_x', githubToken: true },
+          { registry: '127.0.0.1:5002', username: 'u', password: '0123', githubToken: false }
+        ],
+        logout: true
+      }
+    ]
+  ])('%s', (_name, values, expected) => {
+    expect(readLoginInputs(source(values), env)).toEqual(expected);
+  });
+
+  test.each([
+    [{ password: 'p' }, 'Input "username" is required to log in to docker.io'],
+    [{ username: 'u' }, 'Input "password" is required to log in to docker.io'],
+    [{ registry: 'ghcr.io' }, 'Input "password" is required to log in to ghcr.io (or set github-token)'],
+    [
+      { registry: 'ghcr io', username: 'u', password: 'p' },
+      'Input "registry" is not a registry host: "ghcr io"'
+    ],
+    [
+      { 'registry-auth': '- registry: a.io', username: 'u' },
+      'Input "registry-auth" cannot be combined with "username"'
+    ],
+    [{ 'registry-auth': 'registry: a.io' }, 'Input "registry-auth" must be a YAML list'],
+    [{ 'registry-auth': '[]' }, 'Input "registry-auth" lists no registry'],
+    [
+      { 'registry-auth': '- registry: a.io\n  username: u' },
+      'Input "registry-auth" item 1 "password" is required'
+    ],
+    [
+      {
+        'registry-auth':
+          '- {registry: a.io, username: u, password: p}\n- {registry: a.io, username: v, password: q}'
+      },
+      'Input "registry-auth" lists a.io twice'
+    ],
+    [{ logout: 'maybe', username: 'u', password: 'p' }, 'Input "logout" must be true or false, got "maybe"']
+  ])('%j fails: %s', (values, message) => {
+    expect(() => readLoginInputs(source(values), env)).toThrow(InputError);
+    expect(() => readLoginInputs(source(values), env)).toThrow(message);
+  });
+
+  test('a YAML error names the place, never the text (it holds passwords)', () => {
+    const yaml = '- registry: a.io\n  password: "s3cret';
+    expect(() => parseRegistryAuth(yaml)).toThrow(
+      /^Input "registry-auth" is not valid YAML at line \d+, column \d+: /
+    );
+    try {
+      parseRegistryAuth(yaml);
+    } catch (err) {
+      expect(String(err)).not.toContain('s3cret');
+    }
+  });
+});
+
+describe('registry names', () => {
+  test.each([
+    ['', 'https://index.docker.io/v1/', true],
+    ['docker.io', 'https://index.docker.io/v1/', true],
+    ['registry-1.docker.io', 'https://index.docker.io/v1/', true],
+    ['ghcr.io', 'ghcr.io', false],
+    ['https://GHCR.io/', 'ghcr.io', false],
+    ['127.0.0.1:5001', '127.0.0.1:5001', false]
+  ])('%j → key %j', (registry, key, hub) => {
+    expect(authKey(registry)).toBe(key);
+    expect(isDockerHub(registry)).toBe(hub);
+  });
+
+  test.each([
+    ['', 'docker.io'],
+    ['ghcr.io', 'ghcr.io'],
+    ['https://ghcr.io', 'https://ghcr.io'],
+    ['[::1]:5000', '[::1]:5000'],
+    ['registry.example.com/some/path', 'registry.example.com/some/path']
+  ])('checkRegistry(%j) = %j', (input, expected) => {
+    expect(checkRegistry(input, 'registry')).toBe(expected);
+  });
+
+  test.each(['ghcr io', 'ghcr.io:port', '-bad.io', 'a..b'])('checkRegistry(%j) fails', input => {
+    expect(() => checkRegistry(input, 'registry')).toThrow(
+      `Input "registry" is not a registry host: "${input}"`
+    );
+  });
+
+  test('registryHost drops scheme and path', () => {
+    expect(registryHost('https://Example.com:443/v2/')).toBe('example.com:443');
+  });
+});

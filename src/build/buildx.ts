@@ -1,0 +1,43 @@
+/** The buildx version and the features that depend on it. */
+import { InputError } from '../common/runner.js';
+
+/** `github.com/docker/buildx v0.13.1 <commit>` or Debian's `0.13.1+ds1` → `0.13.1`. */
+export function parseBuildxVersion(output: string): string {
+  const match = /\bv?(\d+)\.(\d+)\.(\d+)/.exec(output);
+  if (!match) throw new Error(`Cannot read the buildx version from "${output.trim()}"`);
+  return `${match[1]}.${match[2]}.${match[3]}`;
+}
+
+export function atLeast(version: string, wanted: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = wanted.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if (a[i] !== b[i]) return a[i] > b[i];
+  }
+  return true;
+}
+
+/** The first buildx release with each feature this stage may use. */
+export const SINCE = {
+  metadataFile: '0.6.0',
+  attestations: '0.10.0',
+  annotations: '0.12.0',
+  call: '0.15.0',
+  ghaCacheV2: '0.21.0'
+} as const;
+
+export type Feature = keyof typeof SINCE;
+export type Features = Record<Feature, boolean>;
+
+export function features(version: string): Features {
+  return Object.fromEntries(Object.entries(SINCE).map(([k, v]) => [k, atLeast(version, v)])) as Features;
+}
+
+/** An input that needs a newer buildx than the runner has fails before anything runs. */
+export function requireFeature(version: string, feature: Feature, input: string, value: string): void {
+  if (value === '' || atLeast(version, SINCE[feature])) return;
+  throw new InputError(
+    `Input "${input}" needs buildx ${SINCE[feature]} or newer; this runner has buildx ${version} ` +
+      `(got "${value}")`
+  );
+}

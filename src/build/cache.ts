@@ -1,0 +1,75 @@
+/**
+ * Default build cache: GitHub Actions' cache service when the runner offers it, or (opt-in) a
+ * `:buildcache` tag next to the first image. The user's own cache-from/cache-to always win.
+ */
+import { InputError } from '../common/runner.js';
+import { atLeast, SINCE } from './buildx.js';
+import type { CacheMode } from './inputs.js';
+
+export interface CacheContext {
+  mode: CacheMode;
+  cacheFrom: string[];
+  cacheTo: string[];
+  push: boolean;
+  /** Repository of the first tag (`ghcr.io/o/app`), '' when there are no tags. */
+  firstImage: string;
+  platforms: string[];
+  buildxVersion: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface CachePlan {
+  from: string[];
+  to: string[];
+  /** What was chosen and why, for the log. */
+  note: string;
+}
+
+/** Whether buildx can reach the Actions cache service from this environment. */
+export function ghaAvailable(env: NodeJS.ProcessEnv, buildxVersion: string): boolean {
+  if (!env.ACTIONS_RUNTIME_TOKEN) return false;
+  if (env.ACTIONS_CACHE_URL) return true;
+  return !!env.ACTIONS_RESULTS_URL && atLeast(buildxVersion, SINCE.ghaCacheV2);
+}
+
+/** One scope per image and platform set, so that builds of other images or platforms do not evict it. */
+export function ghaScope(firstImage: string, platforms: string[]): string {
+  const image = firstImage.replace(/^[^/]*[.:][^/]*\//, '') || 'image';
+  const plat = platforms.length > 0 ? platforms.map(p => p.replace(/\//g, '-')).join('+') : 'default';
+  return `${image}@${plat}`.replace(/[^A-Za-z0-9@+._-]/g, '-');
+}
+
+export function planCache(ctx: CacheContext): CachePlan {
+  if (ctx.cacheFrom.length > 0 || ctx.cacheTo.length > 0) {
+    return { from: ctx.cacheFrom, to: ctx.cacheTo, note: 'cache-from/cache-to as given' };
+  }
+  const gha = () => {
+    const scope = ghaScope(ctx.firstImage, ctx.platforms);
+    return {
+      from: [`type=gha,scope=${scope}`],
+      to: [`type=gha,scope=${scope},mode=max,ignore-error=true`],
+      note: `GitHub Actions cache, scope ${scope}`
+    };
+  };
+  switch (ctx.mode) {
+    case 'none':
+      return { from: [], to: [], note: 'no cache (cache: none)' };
+    case 'gha':
+      return gha();
+    case 'auto':
+      return ghaAvailable(ctx.env, ctx.buildxVersion)
+        ? gha()
+        : { from: [], to: [], note: 'no cache service on this runner (set cache: registry to use one)' };
+    case 'registry': {
+      if (!ctx.firstImage) {
+        throw new InputError('Input "cache" is registry, which needs at least one image in "tags"');
+      }
+      const ref = `${ctx.firstImage}:buildcache`;
+      return {
+        from: [`type=registry,ref=${ref}`],
+        to: ctx.push ? [`type=registry,ref=${ref},mode=max,ignore-error=true`] : [],
+        note: `registry cache ${ref}${ctx.push ? '' : ' (read only: not pushing)'}`
+      };
+    }
+  }
+}

@@ -1,0 +1,135 @@
+/** The build stage's inputs, named and read as docker/build-push-action reads them, checked up front. */
+import { parseList } from '../common/lists.js';
+import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
+import { parsePlatform } from './platforms.js';
+import { parseReference } from './reference.js';
+
+export type PushMode = boolean | 'auto';
+export const CACHE_MODES = ['auto', 'gha', 'registry', 'none'] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
+
+export interface BuildInputs {
+  context: string;
+  file: string;
+  platforms: string[];
+  buildArgs: string[];
+  buildContexts: string[];
+  target: string;
+  secrets: string[];
+  secretFiles: string[];
+  secretEnvs: string[];
+  ssh: string[];
+  cacheFrom: string[];
+  cacheTo: string[];
+  cache: CacheMode;
+  push: PushMode;
+  load: boolean;
+  outputs: string[];
+  provenance: string;
+  sbom: string;
+  labels: string[];
+  annotations: string[];
+  tags: string[];
+  noCache: boolean;
+  pull: boolean;
+  network: string;
+  shmSize: string;
+  ulimit: string[];
+  addHosts: string[];
+  builder: string;
+  call: string;
+}
+
+function each(input: string, items: string[], test: (item: string) => boolean, expected: string): void {
+  items.forEach((item, i) => {
+    if (!test(item)) throw new InputError(`Input "${input}" item ${i + 1} "${item}" is not ${expected}`);
+  });
+}
+
+/** `id=...` entries: errors name the item and id only, never the value (it may be a secret). */
+function checkIds(input: string, items: string[], expected: string): void {
+  items.forEach((item, i) => {
+    const at = item.indexOf('=');
+    if (at <= 0 || item.slice(at + 1).trim() === '') {
+      const id = at > 0 ? ` (id "${item.slice(0, at)}")` : '';
+      throw new InputError(`Input "${input}" item ${i + 1}${id} is not ${expected}`);
+    }
+  });
+}
+
+export function parsePush(value: string): PushMode {
+  if (value === '' || value === 'auto') return 'auto';
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  throw new InputError(`Input "push" must be auto, true or false, got "${value}"`);
+}
+
+function parseCache(value: string): CacheMode {
+  const mode = value === '' ? 'auto' : value === 'false' ? 'none' : value;
+  if (!(CACHE_MODES as readonly string[]).includes(mode)) {
+    throw new InputError(`Input "cache" must be one of ${CACHE_MODES.join(', ')}, got "${value}"`);
+  }
+  return mode as CacheMode;
+}
+
+function checkAttestation(input: string, value: string): void {
+  if (value === '' || /^(true|false)$/i.test(value)) return;
+  for (const attr of value.split(',')) {
+    if (!/^[a-z][a-z0-9-]*=\S*$/i.test(attr.trim())) {
+      throw new InputError(`Input "${input}" must be true, false or key=value attributes, got "${value}"`);
+    }
+  }
+}
+
+export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
+  const list = (name: string) => parseList(source(name));
+  const lines = (name: string) => parseList(source(name), { ignoreComma: true });
+  const inputs: BuildInputs = {
+    context: source('context') || '.',
+    file: source('file'),
+    platforms: list('platforms'),
+    buildArgs: lines('build-args'),
+    buildContexts: lines('build-contexts'),
+    target: source('target'),
+    secrets: lines('secrets'),
+    secretFiles: lines('secret-files'),
+    secretEnvs: list('secret-envs'),
+    ssh: list('ssh'),
+    cacheFrom: lines('cache-from'),
+    cacheTo: lines('cache-to'),
+    cache: parseCache(source('cache')),
+    push: parsePush(source('push')),
+    load: booleanFrom(source, 'load'),
+    outputs: parseList(source('outputs'), { ignoreComma: true, quote: false }),
+    provenance: source('provenance'),
+    sbom: source('sbom'),
+    labels: lines('labels'),
+    annotations: lines('annotations'),
+    tags: list('tags'),
+    noCache: booleanFrom(source, 'no-cache'),
+    pull: booleanFrom(source, 'pull'),
+    network: source('network'),
+    shmSize: source('shm-size'),
+    ulimit: lines('ulimit'),
+    addHosts: list('add-hosts'),
+    builder: source('builder'),
+    call: source('call')
+  };
+  inputs.platforms.forEach(p => parsePlatform(p));
+  inputs.tags.forEach(t => parseReference(t));
+  checkIds('secrets', inputs.secrets, 'id=value');
+  checkIds('secret-files', inputs.secretFiles, 'id=path');
+  checkIds('secret-envs', inputs.secretEnvs, 'id=ENV_VARIABLE');
+  checkIds('build-contexts', inputs.buildContexts, 'name=source');
+  each('build-args', inputs.buildArgs, a => /^[^=\s]+(=|$)/.test(a), 'NAME=value');
+  each('labels', inputs.labels, l => /^[^=\s]+=/.test(l), 'key=value');
+  each('annotations', inputs.annotations, a => /^[^=\s]+=/.test(a), '[type:]key=value');
+  each('add-hosts', inputs.addHosts, h => /^[^:=\s]+[:=]\S+$/.test(h), 'host:ip');
+  each('ulimit', inputs.ulimit, u => /^[a-z]+=-?\d+(:-?\d+)?$/.test(u), 'name=soft[:hard]');
+  if (inputs.shmSize && !/^\d+(\.\d+)?[bkmgt]?b?$/i.test(inputs.shmSize)) {
+    throw new InputError(`Input "shm-size" must be a size such as 2g or 512m, got "${inputs.shmSize}"`);
+  }
+  checkAttestation('provenance', inputs.provenance);
+  checkAttestation('sbom', inputs.sbom);
+  return inputs;
+}

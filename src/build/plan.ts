@@ -1,0 +1,105 @@
+/**
+ * Everything checked and decided before the engine is touched: merged meta values, platforms,
+ * push, feature gates, cache, index annotations. Pure but for the local path checks.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError } from '../common/runner.js';
+import { indexAnnotations, makesIndex, mergeKeyed, mergeUnique } from './annotations.js';
+import { features, requireFeature } from './buildx.js';
+import { planCache, type CachePlan } from './cache.js';
+import type { BuildInputs } from './inputs.js';
+import { parsePlatform, type Platform } from './platforms.js';
+import { decidePush, type PushDecision } from './push.js';
+import { parseReference } from './reference.js';
+
+/** What the meta stage hands over in-process. */
+export interface MetaValues {
+  tags?: string[];
+  labels?: string[];
+  annotations?: string[];
+}
+
+export interface Resolved {
+  tags: string[];
+  labels: string[];
+  annotations: string[];
+  platforms: Platform[];
+  decision: PushDecision;
+  cache: CachePlan;
+  metadataFile: boolean;
+}
+
+export interface ResolveContext {
+  buildxVersion: string;
+  containerdStore: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const REMOTE = /^([a-z][a-z0-9+.-]*:\/\/|git@)|\.git(#|$)/i;
+
+/** The context and Dockerfile exist (a URL or stdin context is left to buildx). */
+export function checkLocalPaths(inputs: BuildInputs, cwd: string): void {
+  if (REMOTE.test(inputs.context) || inputs.context === '-') return;
+  if (!existsSync(resolve(cwd, inputs.context))) {
+    throw new InputError(`Input "context": "${inputs.context}" does not exist (in ${cwd})`);
+  }
+  if (inputs.file && inputs.file !== '-' && !existsSync(resolve(cwd, inputs.file))) {
+    throw new InputError(`Input "file": "${inputs.file}" does not exist (in ${cwd})`);
+  }
+}
+
+function exportsImage(inputs: BuildInputs, push: boolean): boolean {
+  return push || inputs.outputs.some(o => /(^|,)\s*type=(image|registry|oci)\b/.test(o));
+}
+
+/** The tags (meta's first) and whether they are pushed: known before the engine is asked anything. */
+export function resolvePush(inputs: BuildInputs, meta: MetaValues, env: NodeJS.ProcessEnv) {
+  const tags = mergeUnique(meta.tags ?? [], inputs.tags);
+  tags.forEach(t => parseReference(t, 'tags'));
+  return { tags, ...decidePush(inputs.push, env.GITHUB_EVENT_NAME ?? '', tags) };
+}
+
+export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: ResolveContext): Resolved {
+  const { tags, push, reason } = resolvePush(inputs, meta, ctx.env);
+  const decision = { push, reason };
+  const labels = mergeKeyed(meta.labels ?? [], inputs.labels);
+  let annotations = mergeUnique(meta.annotations ?? [], inputs.annotations);
+  const platforms = inputs.platforms.map(p => parsePlatform(p));
+
+  const version = ctx.buildxVersion;
+  requireFeature(version, 'annotations', 'annotations', annotations.join(', '));
+  requireFeature(version, 'attestations', 'provenance', inputs.provenance);
+  requireFeature(version, 'attestations', 'sbom', inputs.sbom);
+  requireFeature(version, 'call', 'call', inputs.call);
+  if (inputs.load && platforms.length > 1 && !ctx.containerdStore) {
+    throw new InputError(
+      `Input "load" is true with ${platforms.length} platforms (${inputs.platforms.join(', ')}), but this ` +
+        'Docker engine has no containerd image store and holds one platform per image: load one platform, ' +
+        'or enable the containerd image store'
+    );
+  }
+
+  const has = features(version);
+  if (has.annotations && exportsImage(inputs, decision.push)) {
+    const index = makesIndex({
+      platforms: inputs.platforms,
+      provenance: inputs.provenance,
+      sbom: inputs.sbom,
+      attestationsByDefault: has.attestations && !ctx.env.BUILDX_NO_DEFAULT_ATTESTATIONS
+    });
+    if (index) annotations = [...annotations, ...indexAnnotations(labels, annotations)];
+  }
+
+  const cache = planCache({
+    mode: inputs.cache,
+    cacheFrom: inputs.cacheFrom,
+    cacheTo: inputs.cacheTo,
+    push: decision.push,
+    firstImage: tags.length > 0 ? parseReference(tags[0]).name : '',
+    platforms: inputs.platforms,
+    buildxVersion: version,
+    env: ctx.env
+  });
+  return { tags, labels, annotations, platforms, decision, cache, metadataFile: has.metadataFile };
+}

@@ -1,0 +1,144 @@
+/**
+ * Before building: every registry the build pushes to answers, and takes the stored credentials.
+ * buildx pushes to one registry after another, so a dead second registry would otherwise leave the
+ * image half published.
+ */
+import { parseAttributes, splitField } from '../common/lists.js';
+import { configPath, inlineEntry, readConfig } from '../login/docker-config.js';
+import { authKey } from '../login/registry.js';
+import { httpGet, type Answer, type HttpGet } from './http-get.js';
+import { apiHost, parseReference } from './reference.js';
+
+export interface Destination {
+  registry: string;
+  /** A repository path on it, for the token scope. */
+  path: string;
+  /** The reference that sends the build there, for messages. */
+  ref: string;
+}
+
+/** One destination per registry, from the tags and registry cache exports. */
+export function destinations(tags: string[], cacheTo: string[]): Destination[] {
+  const refs: [ref: string, input: string][] = tags.map(t => [t, 'tags']);
+  for (const item of cacheTo) {
+    const fields = Object.fromEntries(parseAttributes(item).map(splitField));
+    if (fields.type === 'registry' && fields.ref && !/^true$/i.test(fields['ignore-error'] ?? '')) {
+      refs.push([fields.ref, 'cache-to']);
+    }
+  }
+  const byRegistry = new Map<string, Destination>();
+  for (const [ref, input] of refs) {
+    const parsed = parseReference(ref, input);
+    if (!byRegistry.has(parsed.registry))
+      byRegistry.set(parsed.registry, { registry: parsed.registry, path: parsed.path, ref });
+  }
+  return [...byRegistry.values()];
+}
+
+export function proxied(env: NodeJS.ProcessEnv): boolean {
+  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].some(
+    v => env[v]
+  );
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'ETIMEDOUT'
+]);
+
+function isLoopback(host: string): boolean {
+  const name = host.replace(/:\d+$/, '');
+  return name === 'localhost' || name.startsWith('127.') || name === '[::1]';
+}
+
+/**
+ * GET /v2/ over HTTPS; loopback registries (which Docker also reaches over plain HTTP) over HTTP
+ * first. Any answer means reachable.
+ */
+async function probe(
+  get: HttpGet,
+  host: string,
+  timeoutMs: number
+): Promise<{ url: string; answer?: Answer; code?: string }> {
+  const schemes = isLoopback(host) ? ['http', 'https'] : ['https'];
+  let code = 'EUNKNOWN';
+  for (const scheme of schemes) {
+    const url = `${scheme}://${host}/v2/`;
+    try {
+      return { url, answer: await get(url, {}, timeoutMs) };
+    } catch (err) {
+      code = (err as { code?: string }).code ?? 'EUNKNOWN';
+    }
+  }
+  return { url: '', code };
+}
+
+/** The credentials' answer: '' when accepted or when they cannot be checked, else the problem. */
+async function checkAuth(
+  get: HttpGet,
+  first: Answer,
+  url: string,
+  dest: Destination,
+  auth: string,
+  timeoutMs: number
+): Promise<string> {
+  const challenge = first.header('www-authenticate');
+  const headers = { authorization: `Basic ${auth}` };
+  let answer: Answer;
+  if (/^basic/i.test(challenge)) {
+    answer = await get(url, headers, timeoutMs);
+  } else if (/^bearer/i.test(challenge)) {
+    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map(m => [m[1], m[2]]));
+    if (!params.realm) return '';
+    const token = new URL(params.realm);
+    if (params.service) token.searchParams.set('service', params.service);
+    token.searchParams.set('scope', `repository:${dest.path}:push,pull`);
+    answer = await get(token.toString(), headers, timeoutMs);
+  } else {
+    return '';
+  }
+  return answer.status === 401 ? `${answer.status} ${answer.statusText}`.trim() : '';
+}
+
+/** Throws when a destination is unreachable or rejects its stored credentials. */
+export async function preflight(
+  dests: Destination[],
+  env: NodeJS.ProcessEnv,
+  get: HttpGet = httpGet,
+  timeoutMs = 5000
+): Promise<void> {
+  if (proxied(env) || dests.length === 0) return;
+  const config = readConfig(configPath(env));
+  const problems = await Promise.all(
+    dests.map(async dest => {
+      const host = apiHost(dest.registry);
+      const { url, answer, code } = await probe(get, host, timeoutMs);
+      if (!answer) {
+        return UNREACHABLE.has(code ?? '')
+          ? `registry ${dest.registry} (for ${dest.ref}) is unreachable (${code})`
+          : '';
+      }
+      if (answer.status !== 401) return '';
+      const key = authKey(dest.registry);
+      const entry = inlineEntry(config, key);
+      if (!entry?.auth) {
+        const elsewhere =
+          config.credsStore || (config.credHelpers as Record<string, string> | undefined)?.[key];
+        return elsewhere || config.auths?.[key]
+          ? ''
+          : `registry ${dest.registry} needs credentials and none are stored for it: log in to it first`;
+      }
+      const rejected = await checkAuth(get, answer, url, dest, entry.auth, timeoutMs).catch(() => '');
+      return rejected
+        ? `registry ${dest.registry} rejects the stored credentials (${rejected}): log in to it again`
+        : '';
+    })
+  );
+  const found = problems.filter(Boolean);
+  if (found.length > 0) throw new Error(`Nothing was built or pushed: ${found.join('; ')}`);
+}

@@ -1,0 +1,99 @@
+/** Runs `docker buildx build` for a plan: private temp files, one retry of a transient push error, metadata. */
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { errorLine, exec, ExecError } from '../common/exec.js';
+import { info, warning } from '../common/runner.js';
+import { deniedHint } from '../login/hints.js';
+import { buildArgv, commandLine, type BuildPlan } from './args.js';
+import { isTransientPushError } from './progress.js';
+import { parseReference } from './reference.js';
+import { writeSecretFiles } from './secrets.js';
+
+export interface Executed {
+  buildxMs: number;
+  metadata: Record<string, unknown>;
+  /** buildx's progress output (of the run that built), for counting cached steps. */
+  log: string;
+  /** buildx ran again after a transient registry error. */
+  retried: boolean;
+}
+
+function failure(line: string, tags: string[], env: NodeJS.ProcessEnv): Error {
+  const registries = [...new Set(tags.map(t => parseReference(t).registry))];
+  const hint = registries
+    .map(registry => deniedHint({ registry, message: line, event: env.GITHUB_EVENT_NAME }))
+    .find(Boolean);
+  return new Error(`buildx build failed: ${line || 'no error line'}${hint ? ` ${hint}` : ''}`);
+}
+
+/** Transient registry errors while pushing are worth this many more runs (from cache, so quick). */
+const RETRIES = 2;
+
+/** Runs buildx; runs it again (from cache) after a transient registry error while pushing. */
+async function runBuildx(run: typeof exec, argv: string[], plan: BuildPlan, env: NodeJS.ProcessEnv) {
+  let firstLog = '';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { result: await run('docker', argv, { env, stream: true }), firstLog, retries: attempt };
+    } catch (err) {
+      if (!(err instanceof ExecError)) throw err;
+      const line = errorLine(err.result.stderr) || errorLine(err.result.stdout);
+      if (attempt < RETRIES && plan.push && isTransientPushError(line)) {
+        warning(`The registry failed transiently (${line}); building again, from cache`);
+        // The first run did the building: its log tells which steps came from cache.
+        firstLog ||= err.result.stderr + err.result.stdout;
+        continue;
+      }
+      throw failure(line, plan.tags, env);
+    }
+  }
+}
+
+function readMetadata(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** Without --metadata-file (old buildx), the digest of what was pushed, read back from the registry. */
+export async function pushedDigest(run: typeof exec, tag: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const raw = await run('docker', ['buildx', 'imagetools', 'inspect', '--raw', tag], { env });
+  return `sha256:${createHash('sha256').update(raw.stdout).digest('hex')}`;
+}
+
+/**
+ * Writes the secret values to private files and points the metadata file into the same private
+ * folder (plan.metadataFile is only a name here), runs buildx, and removes the folder.
+ */
+export async function executeBuild(
+  run: typeof exec,
+  plan: BuildPlan,
+  env: NodeJS.ProcessEnv
+): Promise<Executed> {
+  const tempRoot = env.RUNNER_TEMP || tmpdir();
+  mkdirSync(tempRoot, { recursive: true });
+  const temp = mkdtempSync(join(tempRoot, 'build-'));
+  const secrets = writeSecretFiles(plan.inputs, temp);
+  try {
+    const metadataFile = plan.metadataFile ? join(temp, plan.metadataFile) : '';
+    const argv = buildArgv({ ...plan, secrets: secrets.args, metadataFile });
+    info(commandLine(argv));
+    const t0 = performance.now();
+    const { result, firstLog, retries } = await runBuildx(run, argv, plan, env);
+    const buildxMs = performance.now() - t0;
+    info(`buildx took ${(buildxMs / 1000).toFixed(3)} s`);
+    return {
+      buildxMs,
+      metadata: metadataFile ? readMetadata(metadataFile) : {},
+      log: firstLog || result.stderr + result.stdout,
+      retried: retries > 0
+    };
+  } finally {
+    secrets.cleanup();
+    rmSync(temp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,44 @@
+/** The build's job summary (pure). */
+import type { StepCount } from './progress.js';
+
+export interface SummaryFacts {
+  tags: string[];
+  digest: string;
+  platforms: string[];
+  pushed: boolean;
+  /** Why the image was or was not pushed. */
+  pushReason: string;
+  durationMs: number;
+  buildxMs: number;
+  steps: StepCount;
+  cache: string;
+  retried?: boolean;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function buildSummary(f: SummaryFacts): string {
+  const rows: [string, string][] = [
+    ['Tags', f.tags.length > 0 ? f.tags.map(t => `\`${cell(t)}\``).join('<br>') : '(none)'],
+    ['Digest', f.digest ? `\`${f.digest}\`` : '(none)'],
+    ['Platforms', f.platforms.length > 0 ? f.platforms.join(', ') : "the builder's default"],
+    ['Pushed', `${f.pushed ? 'yes' : 'no'} (${cell(f.pushReason)})${f.retried ? ', on a second try' : ''}`],
+    ['Duration', `${seconds(f.durationMs)} (buildx ${seconds(f.buildxMs)})`],
+    ['Cached steps', f.steps.total > 0 ? `${f.steps.cached} of ${f.steps.total}` : '0'],
+    ['Cache', cell(f.cache)]
+  ];
+  return [
+    '### Image build',
+    '',
+    '| | |',
+    '| --- | --- |',
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    ''
+  ].join('\n');
+}

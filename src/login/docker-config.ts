@@ -1,0 +1,60 @@
+/**
+ * The Docker client's config file: where it is, which inline credentials it holds, and putting back
+ * an entry that a login replaced.
+ */
+import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** One `auths` entry; only inline credentials (`auth`, `identitytoken`) can be put back. */
+export interface AuthEntry {
+  auth?: string;
+  identitytoken?: string;
+  [key: string]: unknown;
+}
+
+export interface DockerConfig {
+  auths?: Record<string, AuthEntry>;
+  [key: string]: unknown;
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json');
+}
+
+export function readConfig(path: string): DockerConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return {};
+  }
+  if (text.trim() === '') return {};
+  const parsed = JSON.parse(text) as unknown;
+  return typeof parsed === 'object' && parsed !== null ? (parsed as DockerConfig) : {};
+}
+
+/** The inline credentials stored under `key`, if any. */
+export function inlineEntry(config: DockerConfig, key: string): AuthEntry | undefined {
+  const entry = config.auths?.[key];
+  return entry && (entry.auth || entry.identitytoken) ? entry : undefined;
+}
+
+/** The config with `entries` set under `auths` (pure). */
+export function withEntries(config: DockerConfig, entries: Record<string, AuthEntry>): DockerConfig {
+  return { ...config, auths: { ...(config.auths ?? {}), ...entries } };
+}
+
+/** Replaces the file atomically, keeping its mode (the Docker client writes it 0600). */
+export function writeConfig(path: string, config: DockerConfig): void {
+  let mode = 0o600;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    // a new file
+  }
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(config, null, '\t'), { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}

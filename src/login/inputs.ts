@@ -1,0 +1,112 @@
+/** The login stage's inputs: one registry (`registry`, `username`, `password`) or a `registry-auth` list. */
+import { FAILSAFE_SCHEMA, load, YAMLException } from 'js-yaml';
+import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
+import { authKey, checkRegistry, isGhcr } from './registry.js';
+
+export interface LoginTarget {
+  registry: string;
+  username: string;
+  password: string;
+  /** The password is the `github-token` input (GITHUB_TOKEN unless changed). */
+  githubToken: boolean;
+}
+
+export interface LoginInputs {
+  logins: LoginTarget[];
+  logout: boolean;
+}
+
+interface Raw {
+  registry: string;
+  username: string;
+  password: string;
+}
+
+function fillDefaults(raw: Raw, where: string, githubToken: string, actor: string): LoginTarget {
+  const registry = checkRegistry(raw.registry, where === '' ? 'registry' : 'registry-auth');
+  let { username, password } = raw;
+  let fromToken = false;
+  if (isGhcr(registry)) {
+    username ||= actor;
+    if (!password && githubToken) {
+      password = githubToken;
+      fromToken = true;
+    }
+  }
+  const name = (field: string) =>
+    where === '' ? `Input "${field}"` : `Input "registry-auth" ${where} "${field}"`;
+  if (!username) {
+    throw new InputError(`${name('username')} is required to log in to ${registry}`);
+  }
+  if (!password) {
+    const hint = isGhcr(registry) ? ' (or set github-token)' : '';
+    throw new InputError(`${name('password')} is required to log in to ${registry}${hint}`);
+  }
+  return { registry, username, password, githubToken: fromToken };
+}
+
+function field(entry: Record<string, unknown>, key: string, where: string): string {
+  const value = entry[key];
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value.trim();
+  throw new InputError(`Input "registry-auth" ${where} "${key}" must be a string`);
+}
+
+/** Parses the `registry-auth` YAML. Errors never quote the YAML: it holds passwords. */
+export function parseRegistryAuth(yaml: string): Raw[] {
+  let doc: unknown;
+  try {
+    // Every scalar stays a string: a password such as 0123 must not turn into the number 123.
+    doc = load(yaml, { schema: FAILSAFE_SCHEMA });
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err;
+    const at = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
+    throw new InputError(`Input "registry-auth" is not valid YAML${at}: ${err.reason}`);
+  }
+  if (!Array.isArray(doc)) {
+    throw new InputError('Input "registry-auth" must be a YAML list of {registry, username, password}');
+  }
+  return doc.map((entry, i) => {
+    const where = `item ${i + 1}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new InputError(
+        `Input "registry-auth" ${where} must be a mapping with registry, username, password`
+      );
+    }
+    const e = entry as Record<string, unknown>;
+    return {
+      registry: field(e, 'registry', where),
+      username: field(e, 'username', where),
+      password: field(e, 'password', where)
+    };
+  });
+}
+
+export function readLoginInputs(source: InputSource = stepInputs, env = process.env): LoginInputs {
+  const logout = booleanFrom(source, 'logout', true);
+  const registryAuth = source('registry-auth');
+  const githubToken = source('github-token');
+  const actor = env.GITHUB_ACTOR ?? '';
+  const single = { registry: source('registry'), username: source('username'), password: source('password') };
+
+  let logins: LoginTarget[];
+  if (registryAuth) {
+    const used = (['registry', 'username', 'password'] as const).filter(k => single[k] !== '');
+    if (used.length > 0) {
+      throw new InputError(`Input "registry-auth" cannot be combined with "${used.join('", "')}"`);
+    }
+    const raws = parseRegistryAuth(registryAuth);
+    if (raws.length === 0) throw new InputError('Input "registry-auth" lists no registry');
+    logins = raws.map((raw, i) => fillDefaults(raw, `item ${i + 1}`, githubToken, actor));
+  } else {
+    logins = [fillDefaults(single, '', githubToken, actor)];
+  }
+
+  const seen = new Set<string>();
+  for (const login of logins) {
+    const host = authKey(login.registry);
+    if (seen.has(host)) throw new InputError(`Input "registry-auth" lists ${login.registry} twice`);
+    seen.add(host);
+  }
+  return { logins, logout };
+}

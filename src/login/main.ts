@@ -1,0 +1,115 @@
+/** The login stage: `docker login --password-stdin` per registry; the post step logs out of exactly those. */
+import { errorLine, exec, ExecError } from '../common/exec.js';
+import { getState, info, saveState, setOutput, setSecret, warning } from '../common/runner.js';
+import {
+  configPath,
+  inlineEntry,
+  readConfig,
+  withEntries,
+  writeConfig,
+  type AuthEntry
+} from './docker-config.js';
+import { deniedHint, tokenKind } from './hints.js';
+import type { LoginInputs, LoginTarget } from './inputs.js';
+import { authKey, isDockerHub } from './registry.js';
+
+export { readLoginInputs } from './inputs.js';
+
+export const LOGIN_STATE = 'login';
+
+export interface LoggedIn {
+  registry: string;
+  /** Inline credentials the config held for this registry before, put back by the post step. */
+  restore?: AuthEntry;
+}
+
+export interface LoginResult {
+  registries: string[];
+}
+
+export interface LoginDeps {
+  run?: typeof exec;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The error for a failed login: names the registry and user, never the secret. */
+export function loginFailure(target: LoginTarget, output: string, event?: string): string {
+  const reason = output.replace(/^Error response from daemon:\s*/, '') || 'unknown error';
+  const hint =
+    deniedHint({
+      registry: target.registry,
+      message: reason,
+      kind: tokenKind(target.password, target.githubToken),
+      event,
+      login: true
+    }) ||
+    (/\b401\b|unauthorized|incorrect username or password/i.test(reason)
+      ? `Check the username and password (or token) for ${target.registry}.`
+      : '');
+  return `Login to ${target.registry} as ${target.username} failed: ${reason}${hint ? ` ${hint}` : ''}`;
+}
+
+function masked(entry: AuthEntry | undefined): AuthEntry | undefined {
+  if (entry?.auth) setSecret(entry.auth);
+  if (entry?.identitytoken) setSecret(entry.identitytoken);
+  return entry;
+}
+
+export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promise<LoginResult> {
+  const run = deps.run ?? exec;
+  const env = deps.env ?? process.env;
+  for (const login of inputs.logins) setSecret(login.password);
+
+  const file = configPath(env);
+  const done: LoggedIn[] = [];
+  for (const login of inputs.logins) {
+    const restore = inputs.logout
+      ? masked(inlineEntry(readConfig(file), authKey(login.registry)))
+      : undefined;
+    info(`Logging in to ${isDockerHub(login.registry) ? 'Docker Hub' : login.registry} as ${login.username}`);
+    try {
+      await run('docker', ['login', '--username', login.username, '--password-stdin', login.registry], {
+        input: login.password,
+        env
+      });
+    } catch (err) {
+      if (!(err instanceof ExecError)) throw err;
+      const line = errorLine(err.result.stderr) || errorLine(err.result.stdout);
+      throw new Error(loginFailure(login, line, env.GITHUB_EVENT_NAME), { cause: err });
+    }
+    done.push(restore ? { registry: login.registry, restore } : { registry: login.registry });
+    // Saved after each login, so that the post step also logs out when a later login fails.
+    if (inputs.logout) saveState(LOGIN_STATE, { registries: done });
+  }
+  return { registries: done.map(d => d.registry) };
+}
+
+export function writeLoginOutputs(result: LoginResult): void {
+  setOutput('registries', result.registries.join('\n'));
+}
+
+export function parseLoginState(text: string): LoggedIn[] {
+  if (!text) return [];
+  const parsed = JSON.parse(text) as { registries?: LoggedIn[] };
+  return Array.isArray(parsed.registries) ? parsed.registries : [];
+}
+
+/** Logs out of the registries the main step logged in to and puts back the credentials it replaced. */
+export async function postLogin(deps: LoginDeps = {}): Promise<void> {
+  const run = deps.run ?? exec;
+  const env = deps.env ?? process.env;
+  const logged = parseLoginState(getState(LOGIN_STATE));
+  for (const { registry } of logged) {
+    const result = await run('docker', ['logout', registry], { env, allowFailure: true });
+    if (result.code === 0) info(`Logged out of ${registry}`);
+    else warning(`Logout of ${registry} failed: ${errorLine(result.stderr) || `exit code ${result.code}`}`);
+  }
+  const restores = Object.fromEntries(
+    logged.filter(l => l.restore).map(l => [authKey(l.registry), l.restore as AuthEntry])
+  );
+  if (Object.keys(restores).length > 0) {
+    const file = configPath(env);
+    writeConfig(file, withEntries(readConfig(file), restores));
+    info(`Restored the earlier credentials for ${Object.keys(restores).join(', ')}`);
+  }
+}
