@@ -1,0 +1,49 @@
+/** Fault injection shared by the stand-in's servers: latency, failing answers, hooks. */
+
+export interface Fault {
+  method?: string;
+  /** Matched against the request path (and query). */
+  path?: RegExp;
+  status: number;
+  body?: object;
+  headers?: Record<string, string>;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+  /** Matching requests let through before failing. */
+  skip?: number;
+}
+
+export interface Faults {
+  /** Added to every API and registry request. */
+  latencyMs: number;
+  api: Fault[];
+  registry: Fault[];
+  /** List versions from the snapshot taken by `snapshot()` instead of the registry's content now. */
+  staleList: boolean;
+  /** Digests whose DELETE is refused as for a public version with more than 5000 downloads. */
+  popular: Set<string>;
+  /** Runs after a version's manifest is deleted (e.g. a concurrent push). */
+  onDelete?: (repository: string, digest: string) => Promise<void>;
+}
+
+export function noFaults(): Faults {
+  return { latencyMs: 0, api: [], registry: [], staleList: false, popular: new Set() };
+}
+
+/** The fault that applies to a request, consuming one of its `times`. */
+export function takeFault(list: Fault[], method: string, path: string): Fault | undefined {
+  for (const f of list) {
+    if ((f.method && f.method !== method) || (f.path && !f.path.test(path))) continue;
+    if (f.skip && f.skip > 0) {
+      f.skip--;
+      continue;
+    }
+    const times = f.times ?? 1;
+    if (times <= 0) continue;
+    f.times = times - 1;
+    return f;
+  }
+  return undefined;
+}
+
+export const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));

@@ -1,0 +1,71 @@
+/** Synthetic multi-arch images in a MemoryStore, shaped like buildx pushes (platforms + attestations). */
+import { MediaType, sha256Digest } from '../../../src/common/registry/media.js';
+import type { MemoryStore } from './memory.js';
+
+const PLATFORMS = [
+  { os: 'linux', architecture: 'amd64' },
+  { os: 'linux', architecture: 'arm64' }
+];
+
+function blob(seed: string, mediaType: string) {
+  return { mediaType, digest: sha256Digest(seed), size: seed.length };
+}
+
+export interface SyntheticImage {
+  index: string;
+  platforms: string[];
+  attestations: string[];
+}
+
+/** An index with a manifest per platform and, unless turned off, an attestation manifest for each. */
+export function addMultiArch(
+  store: MemoryStore,
+  repository: string,
+  seed: string,
+  opts: { tags?: string[]; created?: Date; attest?: boolean } = {}
+): SyntheticImage {
+  const created = opts.created ?? new Date();
+  const entries: object[] = [];
+  const platforms: string[] = [];
+  const attestations: string[] = [];
+  for (const platform of PLATFORMS) {
+    const doc = {
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: blob(`${seed}/${platform.architecture}/config`, 'application/vnd.oci.image.config.v1+json'),
+      layers: [blob(`${seed}/${platform.architecture}/layer`, 'application/vnd.oci.image.layer.v1.tar+gzip')]
+    };
+    const digest = store.add(repository, doc, [], created);
+    platforms.push(digest);
+    entries.push({ mediaType: MediaType.ociManifest, digest, size: JSON.stringify(doc).length, platform });
+  }
+  if (opts.attest !== false) {
+    platforms.forEach((subject, i) => {
+      const doc = {
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        config: blob(`${seed}/${i}/att-config`, 'application/vnd.oci.image.config.v1+json'),
+        layers: [blob(`${seed}/${i}/provenance`, 'application/vnd.in-toto+json')]
+      };
+      const digest = store.add(repository, doc, [], created);
+      attestations.push(digest);
+      entries.push({
+        mediaType: MediaType.ociManifest,
+        digest,
+        size: JSON.stringify(doc).length,
+        platform: { os: 'unknown', architecture: 'unknown' },
+        annotations: {
+          'vnd.docker.reference.digest': subject,
+          'vnd.docker.reference.type': 'attestation-manifest'
+        }
+      });
+    });
+  }
+  const index = store.add(
+    repository,
+    { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: entries },
+    opts.tags,
+    created
+  );
+  return { index, platforms, attestations };
+}

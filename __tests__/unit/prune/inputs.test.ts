@@ -1,0 +1,135 @@
+import { InputError } from '../../../src/common/runner.js';
+import { parseDuration } from '../../../src/prune/duration.js';
+import { DEFAULT_MAX_DELETIONS, readPruneInputs } from '../../../src/prune/inputs.js';
+import { globToRegExp, parsePattern } from '../../../src/prune/patterns.js';
+
+const env = { GITHUB_REPOSITORY: 'Octo-Org/Hello-World', GITHUB_REPOSITORY_OWNER: 'Octo-Org' };
+const source = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
+const read = (inputs: Record<string, string>) => readPruneInputs(source({ token: 't', ...inputs }), env);
+
+describe('parseDuration', () => {
+  test.each([
+    ['30d', 30 * 86_400_000],
+    ['2w', 14 * 86_400_000],
+    ['12h', 12 * 3_600_000],
+    ['90m', 90 * 60_000],
+    ['1w3d', 10 * 86_400_000],
+    [' 1D 12H ', 36 * 3_600_000]
+  ])('%j', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  test.each(['30', 'd', '3y', '-1d', '0d', '1.5d'])('%j is refused', text =>
+    expect(() => parseDuration(text)).toThrow()
+  );
+});
+
+describe('tag patterns', () => {
+  test.each([
+    ['v*', 'v1.2.3', true],
+    ['v*', 'xv1', false],
+    ['pr-?', 'pr-1', true],
+    ['pr-?', 'pr-12', false],
+    ['v[0-9].*', 'v1.x', true],
+    ['v[!0-9]*', 'v1', false],
+    ['{main,develop}-*', 'develop-abc', true],
+    ['{main,develop}-*', 'feature-abc', false],
+    ['1.0+build', '1.0+build', true],
+    ['a.b', 'axb', false],
+    ['regex:^sha-[0-9a-f]{7}$', 'sha-abcdef0', true],
+    ['regex:^sha-[0-9a-f]{7}$', 'sha-abcdef01', false],
+    ['regex:rc', 'v1-rc2', true]
+  ])('%j on %j is %j', (pattern, tag, expected) => expect(parsePattern(pattern).test(tag)).toBe(expected));
+
+  test('a glob becomes an anchored expression', () => {
+    expect(globToRegExp('v*.{0,1}').source).toBe('^v.*\\.(?:0|1)$');
+  });
+});
+
+describe('readPruneInputs', () => {
+  test('defaults come from the repository', () => {
+    expect(read({})).toEqual({
+      token: 't',
+      owner: 'Octo-Org',
+      packages: ['hello-world'],
+      registry: 'ghcr.io',
+      policy: {
+        keepNTagged: undefined,
+        keepNUntagged: undefined,
+        keepTags: [],
+        deleteTags: [],
+        deleteUntagged: true
+      },
+      dryRun: false,
+      maxDeletions: DEFAULT_MAX_DELETIONS
+    });
+  });
+
+  test('every input parsed', () => {
+    const inputs = read({
+      owner: 'mona',
+      packages: 'app\napp/worker, tools',
+      registry: '127.0.0.1:5003',
+      'keep-n-tagged': '10',
+      'keep-n-untagged': '2',
+      'older-than': '2w',
+      'keep-tags': 'v*\nregex:^release-\\d{1,3}$',
+      'delete-tags': 'pr-*',
+      'dry-run': 'true',
+      'max-deletions': '50'
+    });
+    expect(inputs.packages).toEqual(['app', 'app/worker', 'tools']);
+    expect(inputs.policy.keepTags.map(p => p.source)).toEqual(['v*', 'regex:^release-\\d{1,3}$']);
+    expect(inputs.policy).toMatchObject({
+      keepNTagged: 10,
+      keepNUntagged: 2,
+      olderThanMs: 14 * 86_400_000,
+      olderThan: '2w'
+    });
+    expect([inputs.owner, inputs.registry, inputs.dryRun, inputs.maxDeletions]).toEqual([
+      'mona',
+      '127.0.0.1:5003',
+      true,
+      50
+    ]);
+  });
+
+  test.each([
+    [{ token: '' }, 'Input "token" is required (the default is the workflow\'s github.token)'],
+    [{ owner: 'bad owner' }, 'Input "owner" must be a GitHub user or organization, got "bad owner"'],
+    [{ packages: 'App Name' }, 'Input "packages" has an invalid package name "app name"'],
+    [{ packages: 'app//x' }, 'Input "packages" has an invalid package name "app//x"'],
+    [{ registry: 'ghcr.io/path' }, 'Input "registry" must be a host[:port], got "ghcr.io/path"'],
+    [{ 'keep-n-tagged': '-1' }, 'Input "keep-n-tagged" must be a whole number of at least 0, got "-1"'],
+    [{ 'keep-n-untagged': 'two' }, 'Input "keep-n-untagged" must be a whole number of at least 0, got "two"'],
+    [{ 'max-deletions': '0' }, 'Input "max-deletions" must be a whole number of at least 1, got "0"'],
+    [
+      { 'older-than': '30' },
+      'Input "older-than" is invalid, got "30": expected a number and a unit (s, m, h, d, w), e.g. 30d'
+    ],
+    [
+      { 'keep-tags': 'regex:(' },
+      'Input "keep-tags" has an invalid pattern "regex:(": Invalid regular expression: /(/: Unterminated group'
+    ],
+    [{ 'delete-tags': 'v[1' }, 'Input "delete-tags" has an invalid pattern "v[1": unclosed ['],
+    [{ 'dry-run': 'yes' }, 'Input "dry-run" must be true or false, got "yes"'],
+    [
+      { 'keep-n-untagged': '3', 'delete-untagged': 'false', 'keep-n-tagged': '1' },
+      'Inputs "keep-n-untagged" (3) and "delete-untagged" (false) contradict each other: keep-n-untagged only applies when untagged versions are deleted'
+    ],
+    [
+      { 'keep-tags': 'v*\npr-*', 'delete-tags': 'pr-*' },
+      'Inputs "keep-tags" and "delete-tags" both list the pattern "pr-*"'
+    ],
+    [
+      { 'delete-untagged': 'false' },
+      'Inputs "delete-untagged" (false), "keep-n-tagged" (unset) and "delete-tags" (empty) leave nothing to delete'
+    ]
+  ])('%j is refused', (inputs, message) => {
+    expect(() => read(inputs)).toThrow(new InputError(message));
+  });
+
+  test('no repository and no packages', () => {
+    expect(() => readPruneInputs(source({ token: 't', owner: 'o' }), {})).toThrow(
+      'Input "packages" is empty and GITHUB_REPOSITORY names no repository'
+    );
+  });
+});

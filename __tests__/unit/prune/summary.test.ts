@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writePruneOutputs, type PruneResult } from '../../../src/prune/main.js';
+import { renderSummary } from '../../../src/prune/summary.js';
+import { parseFileCommands } from '../../support/action-runner.js';
+
+const A = `sha256:${'a'.repeat(64)}`;
+const B = `sha256:${'b'.repeat(64)}`;
+const C = `sha256:${'c'.repeat(64)}`;
+
+function result(dryRun: boolean): PruneResult {
+  const deletion = { id: 7, digest: A, tags: ['pr-1'], reason: 'tag pr-1 matches delete-tags', after: [] };
+  const removal = {
+    id: 9,
+    digest: C,
+    tags: ['pr|2'],
+    reason: 'tag pr|2 matches delete-tags; the image is kept (tagged)'
+  };
+  return {
+    dryRun,
+    packages: [
+      {
+        name: 'app',
+        repository: 'octo-org/app',
+        plan: {
+          deletions: [deletion],
+          kept: [{ id: 8, digest: B, tags: [], reason: 'part of kept v1' }],
+          tagRemovals: [removal],
+          gone: []
+        },
+        outcome: dryRun
+          ? undefined
+          : {
+              deleted: [{ id: 7, digest: A, tags: ['pr-1'], reason: deletion.reason, outcome: 'gone' }],
+              skipped: [],
+              backlog: [],
+              tagsRemoved: [removal]
+            },
+        issues: [],
+        restored: 0
+      }
+    ],
+    deleted: [{ package: 'app', id: 7, digest: A, tags: ['pr-1'], reason: deletion.reason }],
+    removedTags: [{ package: 'app', tag: 'pr|2', digest: C }],
+    keptCount: 1,
+    backlog: 0,
+    apiRequests: 4,
+    registryRequests: 12,
+    timings: { planMs: 1, deleteMs: 1, verifyMs: 1, totalMs: 3 }
+  };
+}
+
+describe('renderSummary', () => {
+  test('a run: what was deleted and why, which tags moved, what was kept and why', () => {
+    expect(renderSummary(result(false)).split('\n')).toEqual([
+      '## Prune',
+      '',
+      'Deleted 1 versions, kept 1, removed 1 tags, backlog 0. API requests: 4, registry requests: 12.',
+      '',
+      '### octo-org/app',
+      '',
+      '**Deleted: 1**',
+      '',
+      '| version | digest | tags | reason |',
+      '| --- | --- | --- | --- |',
+      '| 7 | `sha256:aaaaaaaaaaaa` | `pr-1` | tag pr-1 matches delete-tags (already gone) |',
+      '',
+      '**Tags removed (the images stay):**',
+      '',
+      '| tags | image | reason |',
+      '| --- | --- | --- |',
+      '| `pr\\|2` | `sha256:cccccccccccc` | tag pr\\|2 matches delete-tags; the image is kept (tagged) |',
+      '',
+      '<details><summary>Kept: 1</summary>',
+      '',
+      '| version | digest | tags | kept because |',
+      '| --- | --- | --- | --- |',
+      '| 8 | `sha256:bbbbbbbbbbbb` | _untagged_ | part of kept v1 |',
+      '',
+      '</details>',
+      ''
+    ]);
+  });
+
+  test('a dry run says so and shows the plan', () => {
+    const text = renderSummary(result(true));
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      '## Prune (dry run: nothing deleted)',
+      '',
+      'Would delete 1 versions, kept 1, would remove 1 tags, backlog 0. API requests: 4, registry requests: 12.'
+    ]);
+    expect(text).toContain('**Would delete: 1**');
+    expect(text).toContain('| 7 | `sha256:aaaaaaaaaaaa` | `pr-1` | tag pr-1 matches delete-tags |');
+    expect(text).toContain('**Tags to remove (the images stay):**');
+  });
+
+  test('a failure is called out first', () => {
+    const failed = { ...result(false), failure: 'app: kept tags broke' };
+    expect(renderSummary(failed).split('\n').slice(4, 7)).toEqual([
+      '> [!CAUTION]',
+      '> app: kept tags broke',
+      ''
+    ]);
+  });
+});
+
+describe('writePruneOutputs', () => {
+  test('outputs, optionally prefixed and collected, and the summary', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prune-outputs-'));
+    const files = { GITHUB_OUTPUT: join(dir, 'out'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
+    for (const f of Object.values(files)) writeFileSync(f, '');
+    const saved = { ...process.env };
+    Object.assign(process.env, files);
+    const collected: Record<string, string> = {};
+    try {
+      writePruneOutputs(result(false), { prefix: 'prune-', outputs: collected });
+    } finally {
+      process.env = saved;
+    }
+    const expected = {
+      'prune-deleted-count': '1',
+      'prune-deleted': JSON.stringify([
+        { package: 'app', id: 7, digest: A, tags: ['pr-1'], reason: 'tag pr-1 matches delete-tags' }
+      ]),
+      'prune-kept-count': '1',
+      'prune-backlog': '0',
+      'prune-removed-tags': JSON.stringify([{ package: 'app', tag: 'pr|2', digest: C }])
+    };
+    expect(parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8'))).toEqual(expected);
+    expect(collected).toEqual(expected);
+    expect(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')).toBe(renderSummary(result(false)));
+  });
+});

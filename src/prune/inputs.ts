@@ -1,0 +1,108 @@
+/** The prune stage's inputs, validated together before any request is made. */
+import { parseList } from '../common/lists.js';
+import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
+import { parseDuration } from './duration.js';
+import type { Policy } from './model.js';
+import { parsePattern, type TagPattern } from './patterns.js';
+
+export interface PruneInputs {
+  token: string;
+  owner: string;
+  /** Package names as GHCR has them (lowercase, nested with `/`). */
+  packages: string[];
+  registry: string;
+  policy: Policy;
+  dryRun: boolean;
+  maxDeletions: number;
+}
+
+export const DEFAULT_MAX_DELETIONS = 500;
+
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const PACKAGE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const REGISTRY =
+  /^(?:https?:\/\/)?[A-Za-z0-9.-]+(?::\d+)?\/?$|^(?:https?:\/\/)?\[[0-9a-fA-F:]+\](?::\d+)?\/?$/;
+
+function count(source: InputSource, name: string, min = 0): number | undefined {
+  const value = source(name);
+  if (value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new InputError(`Input "${name}" must be a whole number of at least ${min}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function patterns(source: InputSource, name: string): TagPattern[] {
+  return parseList(source(name), { ignoreComma: true, quote: false }).map(item => {
+    try {
+      return parsePattern(item);
+    } catch (err) {
+      throw new InputError(`Input "${name}" has an invalid pattern "${item}": ${(err as Error).message}`);
+    }
+  });
+}
+
+function packages(source: InputSource, env: NodeJS.ProcessEnv): string[] {
+  const given = parseList(source('packages'));
+  const names = given.length ? given : [(env.GITHUB_REPOSITORY ?? '').split('/')[1] ?? ''].filter(Boolean);
+  if (names.length === 0)
+    throw new InputError('Input "packages" is empty and GITHUB_REPOSITORY names no repository');
+  return [...new Set(names.map(name => name.toLowerCase()))].map(name => {
+    if (!PACKAGE.test(name)) throw new InputError(`Input "packages" has an invalid package name "${name}"`);
+    return name;
+  });
+}
+
+/** Reads and checks every input; contradictory combinations are refused with the inputs named. */
+export function readPruneInputs(
+  source: InputSource = stepInputs,
+  env: NodeJS.ProcessEnv = process.env
+): PruneInputs {
+  const token = source('token');
+  if (!token) throw new InputError('Input "token" is required (the default is the workflow\'s github.token)');
+  const owner = source('owner') || env.GITHUB_REPOSITORY_OWNER || '';
+  if (!OWNER.test(owner))
+    throw new InputError(`Input "owner" must be a GitHub user or organization, got "${owner}"`);
+  const registry = source('registry') || 'ghcr.io';
+  if (!REGISTRY.test(registry))
+    throw new InputError(`Input "registry" must be a host[:port], got "${registry}"`);
+
+  const olderThanText = source('older-than');
+  let olderThanMs: number | undefined;
+  if (olderThanText) {
+    try {
+      olderThanMs = parseDuration(olderThanText);
+    } catch (err) {
+      throw new InputError(
+        `Input "older-than" is invalid, got "${olderThanText}": ${(err as Error).message}`
+      );
+    }
+  }
+  const policy: Policy = {
+    keepNTagged: count(source, 'keep-n-tagged'),
+    keepNUntagged: count(source, 'keep-n-untagged'),
+    ...(olderThanMs !== undefined ? { olderThanMs, olderThan: olderThanText } : {}),
+    keepTags: patterns(source, 'keep-tags'),
+    deleteTags: patterns(source, 'delete-tags'),
+    deleteUntagged: booleanFrom(source, 'delete-untagged', true)
+  };
+  const dryRun = booleanFrom(source, 'dry-run', false);
+  const maxDeletions = count(source, 'max-deletions', 1) ?? DEFAULT_MAX_DELETIONS;
+
+  if (policy.keepNUntagged !== undefined && !policy.deleteUntagged) {
+    throw new InputError(
+      `Inputs "keep-n-untagged" (${policy.keepNUntagged}) and "delete-untagged" (false) contradict each other: ` +
+        'keep-n-untagged only applies when untagged versions are deleted'
+    );
+  }
+  const both = policy.keepTags.find(k => policy.deleteTags.some(d => d.source === k.source));
+  if (both) {
+    throw new InputError(`Inputs "keep-tags" and "delete-tags" both list the pattern "${both.source}"`);
+  }
+  if (!policy.deleteUntagged && policy.keepNTagged === undefined && policy.deleteTags.length === 0) {
+    throw new InputError(
+      'Inputs "delete-untagged" (false), "keep-n-tagged" (unset) and "delete-tags" (empty) leave nothing to delete'
+    );
+  }
+  return { token, owner, packages: packages(source, env), registry, policy, dryRun, maxDeletions };
+}

@@ -1,0 +1,89 @@
+/**
+ * One package's run: plan it (list, read the registry, plan), then carry the plan out (delete,
+ * verify every kept tag, restore if one broke).
+ */
+import type { RegistryClient } from '../common/registry/client.js';
+import { executePlan, restoreDeleted, type ExecContext, type PackageOutcome } from './executor.js';
+import { loadRegistryView, RegistryReader } from './load.js';
+import type { PackagePlan, PackageVersion, Policy } from './model.js';
+import type { OwnerScope, PackagesApi } from './packages-api.js';
+import { planPackage } from './plan.js';
+import { verifyTags, type VerifyIssue } from './verify.js';
+
+export interface Planned {
+  versions: PackageVersion[];
+  plan: PackagePlan;
+  /** Tag -> digest as the registry resolved the tags while planning. */
+  registryTags: Map<string, string>;
+}
+
+/** Lists the versions (reading manifests as pages arrive), reads the registry and plans; fails closed. */
+export async function planOne(
+  api: PackagesApi,
+  scope: OwnerScope,
+  registry: RegistryClient,
+  name: string,
+  repository: string,
+  policy: Policy,
+  now: () => number
+): Promise<Planned> {
+  const reader = new RegistryReader(registry, repository);
+  const versions = await api
+    .listVersions(scope, name, page => reader.prefetch(page.map(v => v.digest)))
+    .catch(err => {
+      throw new Error(`${name}: listing the package's versions failed: ${(err as Error).message}`);
+    });
+  try {
+    const view = await loadRegistryView(reader, registry, repository, versions);
+    return {
+      versions,
+      plan: planPackage({ versions, ...view, policy, now: now() }),
+      registryTags: view.registryTags
+    };
+  } catch (err) {
+    const failures = [`the registry could not be read (${(err as Error).message})`];
+    const input = { versions, manifests: new Map(), registryTags: new Map(), outside: new Map(), failures };
+    return { versions, plan: planPackage({ ...input, policy, now: now() }), registryTags: new Map() };
+  }
+}
+
+export interface Applied {
+  outcome: PackageOutcome;
+  issues: VerifyIssue[];
+  restored: number;
+  failure?: string;
+  /** Time spent verifying (and restoring). */
+  verifyMs: number;
+}
+
+/** Deletes, then checks every tag that should still resolve; restores the deletions if one does not. */
+export async function applyPlan(planned: Planned, ctx: ExecContext): Promise<Applied> {
+  const outcome = await executePlan(planned.plan, ctx);
+  const applied: Applied = { outcome, issues: [], restored: 0, verifyMs: 0 };
+  const started = ctx.now();
+  if (outcome.deleted.length || outcome.placeholder) {
+    const removed = new Set(outcome.tagsRemoved.flatMap(r => r.tags));
+    const gone = new Set(outcome.deleted.map(d => d.digest));
+    const expected = [...planned.registryTags]
+      .filter(([tag, digest]) => !removed.has(tag) && !gone.has(digest))
+      .map(([tag]) => tag);
+    applied.issues = await verifyTags(ctx.registry, ctx.repository, expected);
+    if (applied.issues.length) {
+      const broken = applied.issues.map(i => `${i.tag}: ${i.problem}`).join('; ');
+      const errors = await restoreDeleted(outcome.deleted, ctx);
+      applied.restored = outcome.deleted.filter(d => d.outcome === 'deleted').length - errors.length;
+      const after = await verifyTags(ctx.registry, ctx.repository, expected);
+      applied.failure =
+        `${ctx.pkg}: kept tags broke after deleting (${broken}); restored ${applied.restored} versions` +
+        (errors.length ? `, restore failed for ${errors.join('; ')}` : '') +
+        (after.length
+          ? `; still broken: ${after.map(i => i.tag).join(', ')}`
+          : '; every kept tag resolves again');
+    }
+  }
+  applied.verifyMs = ctx.now() - started;
+  if (!applied.failure && outcome.stop?.kind === 'error') {
+    applied.failure = `${ctx.pkg}: ${outcome.stop.message}; ${outcome.backlog.length} deletions left undone`;
+  }
+  return applied;
+}

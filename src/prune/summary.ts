@@ -1,0 +1,97 @@
+/** The job summary: per package, what was (or would be) deleted and why, and what was kept and why. */
+import type { PackageReport, PruneResult } from './result.js';
+import { shortDigest } from './plan.js';
+
+/** Rows shown per table; the rest is counted. */
+export const MAX_ROWS = 200;
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function tags(list: readonly string[]): string {
+  return list.length ? list.map(t => `\`${cell(t)}\``).join(' ') : '_untagged_';
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  if (rows.length === 0) return [];
+  const shown = rows.slice(0, MAX_ROWS).map(r => `| ${r.join(' | ')} |`);
+  const more = rows.length > MAX_ROWS ? [``, `_and ${rows.length - MAX_ROWS} more_`] : [];
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- |').join('')}`, ...shown, ...more, ''];
+}
+
+function packageSection(p: PackageReport, dryRun: boolean): string[] {
+  const lines = [`### ${cell(p.repository)}`, ''];
+  if (p.plan.blocked) lines.push(`> [!WARNING]`, `> Nothing deleted: ${cell(p.plan.blocked)}`, '');
+  const deleted = dryRun
+    ? p.plan.deletions.map(d => ({ ...d, note: '' }))
+    : [
+        ...(p.outcome?.deleted ?? []).map(d => ({
+          ...d,
+          note: d.outcome === 'gone' ? ' (already gone)' : ''
+        })),
+        ...(p.outcome?.placeholder ? [{ ...p.outcome.placeholder, note: '' }] : [])
+      ];
+  lines.push(`**${dryRun ? 'Would delete' : 'Deleted'}: ${deleted.length}**`, '');
+  lines.push(
+    ...table(
+      ['version', 'digest', 'tags', 'reason'],
+      deleted.map(d => [String(d.id), `\`${shortDigest(d.digest)}\``, tags(d.tags), cell(d.reason + d.note)])
+    )
+  );
+  const removals = dryRun ? p.plan.tagRemovals : (p.outcome?.tagsRemoved ?? []);
+  if (removals.length) {
+    lines.push(`**Tags ${dryRun ? 'to remove' : 'removed'} (the images stay):**`, '');
+    lines.push(
+      ...table(
+        ['tags', 'image', 'reason'],
+        removals.map(r => [tags(r.tags), `\`${shortDigest(r.digest)}\``, cell(r.reason)])
+      )
+    );
+  }
+  const skipped = p.outcome?.skipped ?? [];
+  if (skipped.length) {
+    lines.push(`**Skipped: ${skipped.length}**`, '');
+    lines.push(
+      ...table(
+        ['version', 'digest', 'why'],
+        skipped.map(s => [String(s.deletion.id), `\`${shortDigest(s.deletion.digest)}\``, cell(s.why)])
+      )
+    );
+  }
+  const backlog = p.outcome?.backlog ?? [];
+  if (backlog.length)
+    lines.push(`**Left for the next run: ${backlog.length}** (${cell(p.outcome?.stop?.message ?? '')})`, '');
+  if (p.issues.length) {
+    lines.push(`**Verification failed**; restored ${p.restored} versions:`, '');
+    lines.push(
+      ...table(
+        ['tag', 'problem'],
+        p.issues.map(i => [`\`${cell(i.tag)}\``, cell(i.problem)])
+      )
+    );
+  }
+  lines.push(`<details><summary>Kept: ${p.plan.kept.length}</summary>`, '');
+  lines.push(
+    ...table(
+      ['version', 'digest', 'tags', 'kept because'],
+      p.plan.kept.map(k => [String(k.id), `\`${shortDigest(k.digest)}\``, tags(k.tags), cell(k.reason)])
+    )
+  );
+  lines.push('</details>', '');
+  return lines;
+}
+
+export function renderSummary(result: PruneResult): string {
+  const lines = [
+    `## Prune${result.dryRun ? ' (dry run: nothing deleted)' : ''}`,
+    '',
+    `${result.dryRun ? 'Would delete' : 'Deleted'} ${result.deleted.length} versions, kept ${result.keptCount}, ` +
+      `${result.dryRun ? 'would remove' : 'removed'} ${result.removedTags.length} tags, backlog ${result.backlog}. ` +
+      `API requests: ${result.apiRequests}, registry requests: ${result.registryRequests}.`,
+    ''
+  ];
+  if (result.failure) lines.push(`> [!CAUTION]`, `> ${cell(result.failure)}`, '');
+  for (const p of result.packages) lines.push(...packageSection(p, result.dryRun));
+  return lines.join('\n');
+}
