@@ -1,0 +1,90 @@
+/**
+ * The meta stage as functions: inputs and context in, tags, labels, annotations and the other
+ * outputs of docker/metadata-action out (`runMeta`, pure); `writeMetaOutputs` publishes them.
+ */
+import { createBakeDefinitions, type BakeDefinitions } from './bake.js';
+import type { MetaContext } from './context.js';
+import { globalContext } from './expressions.js';
+import { imageName } from './images.js';
+import type { MetaInputs } from './inputs.js';
+import { labelObject, mergeLabels, ociDefaults, withLevels } from './labels.js';
+import { fullTags, tagNames } from './tag-list.js';
+import { templates } from './templates.js';
+import { computeVersion } from './version.js';
+
+export { loadContext, type MetaContext } from './context.js';
+export { readMetaInputs, type MetaInputs } from './inputs.js';
+export { writeMetaOutputs } from './outputs.js';
+
+export interface MetaResult {
+  version: string;
+  /** `image:tag` for every image (bare tags when there is no image). */
+  tags: string[];
+  tagNames: string[];
+  /** Enabled image names, lowercased. */
+  images: string[];
+  labels: string[];
+  /** With their levels: `manifest:key=value`. */
+  annotations: string[];
+  json: { tags: string[]; 'tag-names': string[]; labels: Record<string, string>; annotations: string[] };
+  bake: BakeDefinitions;
+  separators: { tags: string; labels: string; annotations: string };
+  setOutputEnv: boolean;
+  warnings: string[];
+  notices: string[];
+}
+
+export function runMeta(inputs: MetaInputs, ctx: MetaContext): MetaResult {
+  const warnings: string[] = [...ctx.warnings];
+  const notices: string[] = [];
+  const warn = (message: string) => warnings.push(message);
+  const scope = { ...ctx, shortShaLength: inputs.settings.shortShaLength, warn };
+  const render = templates(globalContext(scope), warn);
+  const images = inputs.images
+    .filter(image => image.enable)
+    .map(image => {
+      const { name, notice } = imageName(image);
+      if (notice) notices.push(notice);
+      return name;
+    });
+  const version = computeVersion(inputs.tags, {
+    ...scope,
+    defaultBranch: ctx.repo.defaultBranch,
+    flavor: inputs.flavor,
+    templates: render
+  });
+  const names = tagNames(version, inputs.flavor);
+  const tags = fullTags(names, images);
+  if (!version.main) warnings.push('No Docker image version has been generated. Check tags input.');
+  if (tags.length === 0) warnings.push('No Docker tag has been generated. Check tags input.');
+  const defaults = ociDefaults({
+    repo: ctx.repo,
+    version: version.main,
+    created: ctx.created,
+    revision: ctx.sha
+  });
+  const labels = mergeLabels(defaults, inputs.labels, render);
+  const annotationList = mergeLabels(defaults, inputs.annotations, render);
+  const annotations = withLevels(annotationList, inputs.settings.annotationLevels);
+  return {
+    version: version.main ?? '',
+    tags,
+    tagNames: names,
+    images,
+    labels,
+    annotations,
+    json: { tags, 'tag-names': names, labels: labelObject(labels), annotations },
+    bake: createBakeDefinitions({
+      target: inputs.bakeTarget,
+      tags,
+      images,
+      version: version.main,
+      labels,
+      annotations
+    }),
+    separators: { tags: inputs.sepTags, labels: inputs.sepLabels, annotations: inputs.sepAnnotations },
+    setOutputEnv: inputs.settings.setOutputEnv,
+    warnings,
+    notices
+  };
+}

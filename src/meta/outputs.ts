@@ -1,0 +1,68 @@
+/**
+ * Publishes a meta result as metadata-action does: step outputs (and DOCKER_METADATA_OUTPUT_*
+ * variables unless DOCKER_METADATA_SET_OUTPUT_ENV is false), bake files under RUNNER_TEMP, the log
+ * groups; plus the job summary.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appendSummary, exportVariable, group, info, notice, setOutput, warning } from '../common/runner.js';
+import { BAKE_FILE_NAMES, type BakeKind } from './bake.js';
+import type { MetaResult } from './main.js';
+import { summaryMarkdown } from './summary.js';
+
+/** Writes the bake definitions to a fresh folder under RUNNER_TEMP; returns their paths. */
+export function writeBakeFiles(
+  result: MetaResult,
+  env: NodeJS.ProcessEnv = process.env
+): Record<BakeKind, string> {
+  const base = env.RUNNER_TEMP || tmpdir();
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(join(base, 'docker-actions-toolkit-'));
+  const paths = {} as Record<BakeKind, string>;
+  for (const kind of Object.keys(BAKE_FILE_NAMES) as BakeKind[]) {
+    paths[kind] = join(dir, BAKE_FILE_NAMES[kind]);
+    writeFileSync(paths[kind], JSON.stringify(result.bake[kind], null, 2));
+  }
+  return paths;
+}
+
+/** Output name to value, in metadata-action's order. */
+export function outputValues(result: MetaResult, bakeFiles: Record<BakeKind, string>): [string, string][] {
+  const { separators: sep } = result;
+  return [
+    ['version', result.version],
+    ['tags', result.tags.join(sep.tags)],
+    ['tag-names', result.tagNames.join(sep.tags)],
+    ['labels', result.labels.join(sep.labels)],
+    ['annotations', result.annotations.join(sep.annotations)],
+    ['json', JSON.stringify(result.json)],
+    ['bake-file-tags', bakeFiles.tags],
+    ['bake-file-labels', bakeFiles.labels],
+    ['bake-file-annotations', bakeFiles.annotations],
+    ['bake-file', bakeFiles.all]
+  ];
+}
+
+export const envName = (output: string) =>
+  `DOCKER_METADATA_OUTPUT_${output.replace(/\W/g, '_').toUpperCase()}`;
+
+async function logGroups(result: MetaResult): Promise<void> {
+  if (result.version) await group('Docker image version', async () => info(result.version));
+  if (result.tags.length) await group('Docker tags', async () => result.tags.forEach(t => info(t)));
+  await group('Docker labels', async () => result.labels.forEach(l => info(l)));
+  await group('Annotations', async () => result.annotations.forEach(a => info(a)));
+  await group('JSON output', async () => info(JSON.stringify(result.json, null, 2)));
+}
+
+export async function writeMetaOutputs(result: MetaResult): Promise<void> {
+  for (const message of result.notices) notice(message);
+  for (const message of result.warnings) warning(message);
+  await logGroups(result);
+  const bakeFiles = writeBakeFiles(result);
+  for (const [name, value] of outputValues(result, bakeFiles)) {
+    setOutput(name, value);
+    if (result.setOutputEnv) exportVariable(envName(name), value);
+  }
+  appendSummary(summaryMarkdown(result));
+}

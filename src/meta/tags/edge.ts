@@ -1,0 +1,9 @@
+/** type=edge: `edge` for a push to the default branch (or the branch given by branch=). */
+import { affix, BRANCH_REF, type TagProcessor } from './env.js';
+
+export const edgeTag: TagProcessor = (tag, env) => {
+  if (!BRANCH_REF.test(env.ref)) return undefined;
+  const branch = tag.attrs.branch.length === 0 ? env.defaultBranch : tag.attrs.branch;
+  if (branch != env.ref.replace(/^refs\/heads\//g, '')) return undefined;
+  return { value: affix('edge', tag, env), autoLatest: false };
+};

@@ -1,0 +1,32 @@
+/**
+ * type=pep440: like semver for Python versions. Pre, post and dev releases only yield the
+ * normalized version (or the raw tag when the pattern is exactly {{raw}}) and never `latest`.
+ */
+import * as pep440 from '../pep440.js';
+import { isRawStatement } from '../template/render.js';
+import { affix, versionSource, type TagProcessor } from './env.js';
+import { applyMatch } from './match-group.js';
+
+export const pep440Tag: TagProcessor = (tag, env) => {
+  const source = versionSource(tag, env);
+  if (source === undefined) return undefined;
+  const vraw = applyMatch(source, tag, env).replace(/\//g, '-');
+  if (!pep440.valid(vraw)) {
+    env.warn(`${vraw} does not conform to PEP 440. More info: https://www.python.org/dev/peps/pep-0440`);
+    return undefined;
+  }
+  const explained = pep440.explain(vraw)!;
+  if (explained.isPrerelease || explained.isPostrelease || explained.isDevrelease) {
+    const value = isRawStatement(tag.attrs.pattern) ? vraw : (pep440.clean(vraw) ?? vraw);
+    return { value: affix(value, tag, env), autoLatest: false };
+  }
+  const context = {
+    raw: () => vraw,
+    version: () => pep440.clean(vraw),
+    major: () => pep440.major(vraw),
+    minor: () => pep440.minor(vraw),
+    patch: () => pep440.patch(vraw)
+  };
+  const value = env.templates.with(tag.attrs.pattern, context, tag.entry);
+  return { value: affix(value, tag, env), autoLatest: true };
+};

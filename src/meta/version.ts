@@ -1,0 +1,93 @@
+/**
+ * The version: every enabled tag entry, in priority order, contributes its value; the first value
+ * is the version (`main`), the others are extra tags, and the first entry that yields a value
+ * decides `latest` when flavor latest=auto.
+ */
+import { createHash } from 'node:crypto';
+import { entryError, where } from './entries.js';
+import { edgeTag } from './tags/edge.js';
+import type { TagEnv, TagProcessor } from './tags/env.js';
+import { matchTag } from './tags/match.js';
+import type { TagEntry, TagType } from './tags/parse.js';
+import { pep440Tag } from './tags/pep440.js';
+import { rawTag } from './tags/raw.js';
+import { refTag } from './tags/ref.js';
+import { schedule } from './tags/schedule.js';
+import { semverTag } from './tags/semver.js';
+import { shaTag } from './tags/sha.js';
+
+export interface Version {
+  main: string | undefined;
+  partial: string[];
+  latest: boolean;
+}
+
+const PROCESSORS: Record<TagType, TagProcessor> = {
+  schedule,
+  semver: semverTag,
+  pep440: pep440Tag,
+  match: matchTag,
+  edge: edgeTag,
+  ref: refTag,
+  raw: rawTag,
+  sha: shaTag
+};
+
+export const MAX_TAG_LENGTH = 128;
+
+/** Replaces each run of characters a Docker tag cannot hold with `-`. */
+export function sanitizeTag(tag: string): string {
+  return tag.replace(/[^a-zA-Z0-9._-]+/g, '-');
+}
+
+/** A tag over 128 characters: its first 119 characters, `-` and 8 hex digits of its SHA-256. */
+export function shortenTag(tag: string): string {
+  if (tag.length <= MAX_TAG_LENGTH) return tag;
+  const hash = createHash('sha256').update(tag).digest('hex').slice(0, 8);
+  return `${tag.slice(0, MAX_TAG_LENGTH - 9)}-${hash}`;
+}
+
+function enabled(tag: TagEntry, env: TagEnv): boolean {
+  const value = env.templates.global(tag.attrs.enable, tag.entry);
+  if (value !== 'true' && value !== 'false') {
+    throw entryError(
+      tag.entry,
+      `Invalid value for enable attribute: ${value} (expected enable=true, enable=false or an expression that gives one of them)`
+    );
+  }
+  return value === 'true';
+}
+
+function finalTag(raw: string, tag: TagEntry, env: TagEnv): string {
+  const sanitized = sanitizeTag(raw);
+  if (/^[.-]/.test(sanitized)) {
+    env.warn(
+      `${where(tag.entry)}: "${sanitized}" is not a valid Docker tag (it must start with a letter, a digit or _); a push with it will fail`
+    );
+  }
+  const short = shortenTag(sanitized);
+  if (short !== sanitized) {
+    env.warn(
+      `${where(tag.entry)}: the tag "${sanitized}" is longer than ${MAX_TAG_LENGTH} characters; using "${short}"`
+    );
+  }
+  return short;
+}
+
+export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
+  let main: string | undefined;
+  const partial: string[] = [];
+  let latest: boolean | undefined;
+  for (const tag of tags) {
+    if (!enabled(tag, env)) continue;
+    const candidate = PROCESSORS[tag.type](tag, env);
+    if (!candidate || candidate.value.length === 0) continue;
+    const value = finalTag(candidate.value, tag, env);
+    if (main === undefined) main = value;
+    else if (value !== main && !partial.includes(value)) partial.push(value);
+    if (latest === undefined) {
+      latest = env.flavor.latest === 'auto' ? candidate.autoLatest : env.flavor.latest === 'true';
+    }
+  }
+  return { main, partial, latest: latest ?? false };
+}
