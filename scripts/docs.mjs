@@ -39,12 +39,12 @@ const readme = readFileSync(readmePath, 'utf8');
 let next = readme;
 for (const [name, file] of actions) {
   if (!existsSync(join(root, file))) continue;
-  const re = new RegExp(`(<!-- reference:${name} -->\\n)[\\s\\S]*?(\\n<!-- /reference:${name} -->)`);
+  const re = new RegExp(`(<!-- reference:${name} -->)[\\s\\S]*?(<!-- /reference:${name} -->)`);
   if (!re.test(next)) {
     console.error(`README.md has no <!-- reference:${name} --> section for ${file}`);
     process.exit(1);
   }
-  next = next.replace(re, (_, open, close) => `${open}\n${reference(file)}\n${close}`);
+  next = next.replace(re, (_, open, close) => `${open}\n\n${reference(file)}\n\n${close}`);
 }
 const options = (await prettier.resolveConfig(readmePath)) ?? {};
 next = await prettier.format(next, { ...options, filepath: readmePath });

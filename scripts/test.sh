@@ -12,8 +12,10 @@ npx tsc --noEmit
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 
-echo "== dist matches src"
+echo "== dist matches src, root action.yml and README reference match the stages"
 node scripts/check-dist.mjs
+node scripts/root-action.mjs --check
+node scripts/docs.mjs --check
 
 echo "== unit tests (Node $(node --version))"
 node --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects unit

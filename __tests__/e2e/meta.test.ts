@@ -254,15 +254,4 @@ describe('meta stage, as the runner runs it', () => {
       `sha-${git('rev-parse', '--short=7', 'HEAD')}`
     ]);
   });
-
-  test('the root action runs the same stage', async () => {
-    const step = await run(
-      { images: 'a/b', tags: 'type=semver,pattern={{major}}' },
-      {},
-      { action: 'action.yml' }
-    );
-    expect(step.code).toBe(0);
-    expect(step.outputs.tags).toBe('a/b:1\na/b:latest');
-    expect(step.outputs.version).toBe('1');
-  });
 });

@@ -10,7 +10,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 
-export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+/** The project root (ACTION_ROOT where this module is bundled elsewhere, as in the demo). */
+export const ROOT =
+  process.env.ACTION_ROOT ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 interface ActionYaml {
   inputs?: Record<string, { default?: string | boolean | number }>;

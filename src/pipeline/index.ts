@@ -1,8 +1,8 @@
-import { runStep, warning } from '../common/runner.js';
-import { loadContext, readMetaInputs, runMeta, writeMetaOutputs } from '../meta/main.js';
+import { isPost, markMainDone, runStep } from '../common/runner.js';
+import { postPipeline, runPipeline } from './main.js';
 
-// Placeholder until the full pipeline (meta -> login -> build -> prune) lands: the meta stage only.
 void runStep(async () => {
-  const inputs = readMetaInputs(undefined, process.env, warning);
-  await writeMetaOutputs(runMeta(inputs, await loadContext(inputs)));
+  if (isPost()) return postPipeline();
+  markMainDone();
+  await runPipeline();
 });

@@ -1,0 +1,69 @@
+import { defaultImages, packagesOf, registryOf } from '../../../src/pipeline/images.js';
+import { loginEntries, type LoginSources } from '../../../src/pipeline/logins.js';
+
+describe('default images', () => {
+  test.each([
+    ['Octo-Org/Hello-World', '', ['ghcr.io/octo-org/hello-world']],
+    ['octo-org/app', 'Mona', ['ghcr.io/octo-org/app', 'docker.io/mona/app']]
+  ])('%s with docker hub user %j', (repository, user, expected) => {
+    expect(defaultImages({ GITHUB_REPOSITORY: repository }, user)).toEqual(expected);
+  });
+
+  test('a missing GITHUB_REPOSITORY is an error', () => {
+    expect(() => defaultImages({}, '')).toThrow('GITHUB_REPOSITORY must be owner/repo, got ""');
+  });
+
+  test.each([
+    ['ghcr.io/o/r', 'ghcr.io'],
+    ['127.0.0.1:5001/o/r', '127.0.0.1:5001'],
+    ['localhost/r', 'localhost'],
+    ['mona/app', 'docker.io'],
+    ['app', 'docker.io']
+  ])('registry of %s is %s', (image, registry) => {
+    expect(registryOf(image)).toBe(registry);
+  });
+
+  test('packages of an owner on a registry, nested names kept', () => {
+    expect(
+      packagesOf(
+        ['ghcr.io/octo/app', 'ghcr.io/octo/app/worker', 'ghcr.io/other/x', 'docker.io/octo/app'],
+        'ghcr.io',
+        'Octo'
+      )
+    ).toEqual(['app', 'app/worker']);
+  });
+});
+
+describe('login entries', () => {
+  const none: LoginSources = {
+    images: [],
+    registry: '',
+    username: '',
+    password: '',
+    registryAuth: '',
+    dockerhubUsername: '',
+    dockerhubToken: ''
+  };
+
+  test.each<[string, Partial<LoginSources>, object[]]>([
+    ['nothing to log in to', { images: ['127.0.0.1:5001/o/r'] }, []],
+    ['GHCR with the github token', { images: ['ghcr.io/o/r'] }, [{ registry: 'ghcr.io' }]],
+    [
+      'GHCR and Docker Hub',
+      { images: ['ghcr.io/o/r', 'docker.io/u/r'], dockerhubUsername: 'u', dockerhubToken: 't' },
+      [{ registry: 'ghcr.io' }, { registry: 'docker.io', username: 'u', password: 't' }]
+    ],
+    [
+      'an explicit registry-auth entry for GHCR wins',
+      { images: ['ghcr.io/o/r'], registryAuth: '- registry: ghcr.io\n  username: bot\n  password: pat' },
+      [{ registry: 'ghcr.io', username: 'bot', password: 'pat' }]
+    ],
+    [
+      'the single registry inputs, Docker Hub by default',
+      { images: ['u/r'], username: 'u', password: 'p' },
+      [{ registry: 'docker.io', username: 'u', password: 'p' }]
+    ]
+  ])('%s', (_, given, expected) => {
+    expect(loginEntries({ ...none, ...given })).toEqual(expected);
+  });
+});

@@ -1,0 +1,27 @@
+/** Which images the pipeline pushes by default, and which GHCR packages they are. */
+
+/** `ghcr.io/<owner>/<repo>`, plus `docker.io/<user>/<repo>` with Docker Hub credentials; lowercased. */
+export function defaultImages(env: NodeJS.ProcessEnv, dockerhubUsername: string): string[] {
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const [owner, repo] = repository.split('/');
+  if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY must be owner/repo, got "${repository}"`);
+  const images = [`ghcr.io/${owner}/${repo}`.toLowerCase()];
+  if (dockerhubUsername) images.push(`docker.io/${dockerhubUsername}/${repo}`.toLowerCase());
+  return images;
+}
+
+/** The registry host of an image name (`docker.io` for a bare `user/repo`). */
+export function registryOf(image: string): string {
+  const first = image.split('/')[0];
+  return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+}
+
+/**
+ * The packages of `owner` that these images are on `registry`: `ghcr.io/octo/app/worker` is the
+ * package `app/worker` of `octo`.
+ */
+export function packagesOf(images: string[], registry: string, owner: string): string[] {
+  const prefix = `${registry}/${owner}/`.toLowerCase();
+  const names = images.filter(i => i.toLowerCase().startsWith(prefix)).map(i => i.slice(prefix.length));
+  return [...new Set(names)];
+}

@@ -1,0 +1,55 @@
+/**
+ * The root action's inputs: every stage's inputs under one roof. A stage input keeps its name unless
+ * two stages would clash (meta's `context` becomes `meta-context`, prune's inputs take a `prune-`
+ * prefix); build's tags, labels and annotations come from meta in-process.
+ */
+import { booleanFrom, InputError, type InputSource } from '../common/runner.js';
+
+export type Stage = 'meta' | 'login' | 'build' | 'prune';
+export const MODES = ['build', 'platform', 'merge'] as const;
+export type Mode = (typeof MODES)[number];
+
+const FROM_META = null;
+
+/** A stage input's name on the root action, or null where the pipeline supplies the value itself. */
+export function rootName(stage: Stage, name: string): string | null {
+  if (stage === 'meta' && name === 'context') return 'meta-context';
+  if (stage === 'build' && ['tags', 'labels', 'annotations'].includes(name)) return FROM_META;
+  if (stage === 'prune') return `prune-${name}`;
+  return name;
+}
+
+/** A stage's view of the root inputs; `overrides` supply values the pipeline computes. */
+export function stageSource(
+  root: InputSource,
+  stage: Stage,
+  overrides: Record<string, string> = {}
+): InputSource {
+  return name => {
+    if (name in overrides) return overrides[name];
+    const mapped = rootName(stage, name);
+    return mapped === null ? '' : root(mapped);
+  };
+}
+
+export interface PipelineInputs {
+  mode: Mode;
+  dockerhubUsername: string;
+  dockerhubToken: string;
+  prune: boolean;
+}
+
+export function readPipelineInputs(root: InputSource): PipelineInputs {
+  const mode = (root('mode') || 'build') as Mode;
+  if (!MODES.includes(mode)) {
+    throw new InputError(`Input "mode" must be one of ${MODES.join(', ')}, got "${mode}"`);
+  }
+  const dockerhubUsername = root('dockerhub-username');
+  const dockerhubToken = root('dockerhub-token');
+  if (Boolean(dockerhubUsername) !== Boolean(dockerhubToken)) {
+    throw new InputError(
+      `Inputs "dockerhub-username" and "dockerhub-token" go together: got only ${dockerhubUsername ? '"dockerhub-username"' : '"dockerhub-token"'}`
+    );
+  }
+  return { mode, dockerhubUsername, dockerhubToken, prune: booleanFrom(root, 'prune', false) };
+}
