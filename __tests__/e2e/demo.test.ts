@@ -22,6 +22,9 @@ test('the demo pushes two releases to both registries and plans a prune that kee
   expect(out).toContain(`127.0.0.1:5002/demo/sample-app@${digest}`);
   expect(out).toMatch(/127\.0\.0\.1:\d+\/octo-org\/sample-app:1\.1\.0/);
   expect(out).toContain('## Prune (dry run: nothing deleted)');
+  expect(
+    Number(/Prune after the push \(dry run\): would delete (\d+) versions/.exec(out)?.[1])
+  ).toBeGreaterThan(0);
   const counts = /Would delete (\d+) versions, keeps (\d+)/.exec(out);
   expect(Number(counts?.[1])).toBeGreaterThan(0);
   expect(out).toMatch(/`1\.1` `1\.1\.0` `latest` `sha-2222222` \| one of the 1 newest tagged images/);

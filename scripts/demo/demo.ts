@@ -67,9 +67,19 @@ async function main(): Promise<void> {
       ['v1.1.0', '2222222222222222222222222222222222222222']
     ]) {
       const push = tagPush(version, sha);
+      // The second release also prunes the GHCR stand-in after the push, as a dry run.
+      const prune: Record<string, string> =
+        version === 'v1.1.0'
+          ? {
+              prune: 'true',
+              'prune-registry': ghcr.registry,
+              'prune-keep-n-tagged': '1',
+              'prune-dry-run': 'true'
+            }
+          : {};
       const step = await runAction({
         action: 'action.yml',
-        inputs,
+        inputs: { ...inputs, ...prune },
         event: push.event,
         env: {
           ...push.env,
@@ -87,6 +97,9 @@ async function main(): Promise<void> {
     console.log('\nTags:\n' + last!.outputs.tags);
     console.log(`Digest: ${last!.outputs.digest}`);
     console.log('Pushed:\n' + last!.outputs.images);
+    console.log(
+      `Prune after the push (dry run): would delete ${last!.outputs['prune-deleted-count']} versions`
+    );
     console.log('\n--- job summary ---\n' + last!.summary);
 
     const prune = await runAction({

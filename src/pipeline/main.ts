@@ -76,7 +76,7 @@ export async function runPipeline(
 
   const pushing = p.mode === 'merge' || decidePush(build!.push, env.GITHUB_EVENT_NAME ?? '', meta.tags).push;
   const pruneInputs =
-    p.prune && pushing
+    p.prune && pushing && p.mode !== 'platform'
       ? named('prune', () => {
           const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
           const packages = packagesOf(meta.images, root('prune-registry') || 'ghcr.io', owner);
