@@ -3,6 +3,7 @@
  * buildx pushes to one registry after another, so a dead second registry would otherwise leave the
  * image half published.
  */
+import { parseChallenges } from '../common/registry/challenge.js';
 import { parseAttributes, splitField } from '../common/lists.js';
 import { configPath, inlineEntry, readConfig } from '../login/docker-config.js';
 import { authKey } from '../login/registry.js';
@@ -87,13 +88,13 @@ async function checkAuth(
   auth: string,
   timeoutMs: number
 ): Promise<string> {
-  const challenge = first.header('www-authenticate');
+  const [challenge] = parseChallenges(first.header('www-authenticate'));
   const headers = { authorization: `Basic ${auth}` };
   let answer: Answer;
-  if (/^basic/i.test(challenge)) {
+  if (challenge?.scheme === 'basic') {
     answer = await get(url, headers, timeoutMs);
-  } else if (/^bearer/i.test(challenge)) {
-    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map(m => [m[1], m[2]]));
+  } else if (challenge?.scheme === 'bearer') {
+    const params = challenge.params;
     if (!params.realm) return '';
     const token = new URL(params.realm);
     if (params.service) token.searchParams.set('service', params.service);
