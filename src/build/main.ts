@@ -16,7 +16,7 @@ import { builderName, chooseBuilder, createBuilderArgs } from './builder.js';
 import { detectEngine, type EngineFacts } from './engine.js';
 import type { BuildInputs } from './inputs.js';
 import { checkLocalPaths, resolveBuild, resolvePush, type MetaValues, type Resolved } from './plan.js';
-import type { HttpGet } from './http-get.js';
+import type { HttpGet } from '../common/http-get.js';
 import { hostArch } from './platforms.js';
 import { destinations, preflight } from './preflight.js';
 import { countSteps, type StepCount } from './progress.js';

@@ -7,7 +7,7 @@ import { parseChallenges } from '../common/registry/challenge.js';
 import { parseAttributes, splitField } from '../common/lists.js';
 import { configPath, inlineEntry, readConfig } from '../login/docker-config.js';
 import { authKey } from '../login/registry.js';
-import { httpGet, type Answer, type HttpGet } from './http-get.js';
+import { httpGet, type Answer, type HttpGet } from '../common/http-get.js';
 import { apiHost, parseReference } from './reference.js';
 
 export interface Destination {

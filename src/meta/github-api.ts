@@ -1,4 +1,5 @@
-/** The two GitHub REST calls the stage makes, with global fetch: repository data and a commit's date. */
+/** The two GitHub REST calls the stage makes: repository data and a commit's date. */
+import { httpGet } from '../common/http-get.js';
 import type { RepoInfo } from './labels.js';
 
 export interface ApiTarget {
@@ -18,9 +19,16 @@ async function getJson(url: string, token: string): Promise<Record<string, unkno
     'x-github-api-version': '2022-11-28'
   };
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`HTTP ${res.status}${body.message ? ` (${String(body.message)})` : ''}`);
+  const res = await httpGet(url, headers, TIMEOUT_MS);
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(res.body) as Record<string, unknown>;
+  } catch {
+    // not JSON: the status says what went wrong
+  }
+  if (res.status < 200 || res.status >= 300) {
+    throw new Error(`HTTP ${res.status}${body.message ? ` (${String(body.message)})` : ''}`);
+  }
   return body;
 }
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpGet, type HttpGet } from '../../../src/build/http-get.js';
+import { httpGet, type HttpGet } from '../../../src/common/http-get.js';
 import { destinations, preflight, proxied } from '../../../src/build/preflight.js';
 
 /** An HTTP stand-in: answers by URL prefix (and Authorization); a string answer is a connection error code. */
@@ -19,7 +19,8 @@ function fakeGet(routes: [prefix: string, answer: number | string, headers?: Rec
     return {
       status: answer,
       statusText: answer === 401 ? 'Unauthorized' : 'OK',
-      header: (name: string) => answerHeaders[name] ?? ''
+      header: (name: string) => answerHeaders[name] ?? '',
+      body: ''
     };
   };
   return { get, seen };
