@@ -18,6 +18,13 @@ if [ "$(cat /etc/docker/daemon.json 2>/dev/null)" != "$want" ]; then
 fi
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd"
+  # A dockerd killed without its clean-up (a session that ended) leaves its pid file behind.
+  if [ -f /var/run/docker.pid ]; then
+    stale=$(cat /var/run/docker.pid)
+    if [ "$(cat "/proc/$stale/comm" 2>/dev/null)" != dockerd ] || grep -q '^State:.*Z' "/proc/$stale/status" 2>/dev/null; then
+      rm -f /var/run/docker.pid
+    fi
+  fi
   nohup dockerd >"$E2E_STATE/dockerd.log" 2>&1 &
   echo $! >"$E2E_STATE/dockerd.pid"
   for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
