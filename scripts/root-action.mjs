@@ -33,6 +33,10 @@ const overrides = {
     description:
       'Images to tag and push (meta syntax). Default: ghcr.io/<owner>/<repo> (lowercased), plus docker.io/<dockerhub-username>/<repo> with Docker Hub credentials'
   },
+  'registry-auth': {
+    description:
+      'login: YAML list of {registry, username, password} for more registries; the root action adds GHCR (with github-token) and Docker Hub (with dockerhub-*) where the images need them'
+  },
   platforms: { description: 'Platforms to build for', default: 'linux/amd64,linux/arm64' },
   context: { description: "Build's context: a path in the workspace", default: '.' }
 };
