@@ -4,6 +4,7 @@
  * dockerhub-* inputs. Expressed as one registry-auth list so the login stage checks them all alike.
  */
 import { parseRegistryAuth } from '../login/inputs.js';
+import { authKey } from '../login/registry.js';
 import { registryOf } from './images.js';
 
 export interface AuthEntry {
@@ -22,18 +23,15 @@ export interface LoginSources {
   dockerhubToken: string;
 }
 
-const DOCKER_HUB = ['docker.io', 'registry-1.docker.io', 'index.docker.io'];
-const key = (registry: string) => (DOCKER_HUB.includes(registry) ? 'docker.io' : registry);
-
 export function loginEntries(s: LoginSources): AuthEntry[] {
   const entries: AuthEntry[] = parseRegistryAuth(s.registryAuth || '[]');
   if (s.registry || s.username || s.password) {
     entries.push({ registry: s.registry || 'docker.io', username: s.username, password: s.password });
   }
-  const listed = new Set(entries.map(e => key(e.registry || 'docker.io')));
+  const listed = new Set(entries.map(e => authKey(e.registry)));
   const registries = new Set(s.images.map(registryOf));
-  if (registries.has('ghcr.io') && !listed.has('ghcr.io')) entries.push({ registry: 'ghcr.io' });
-  if (s.dockerhubUsername && !listed.has('docker.io')) {
+  if (registries.has('ghcr.io') && !listed.has(authKey('ghcr.io'))) entries.push({ registry: 'ghcr.io' });
+  if (s.dockerhubUsername && !listed.has(authKey('docker.io'))) {
     entries.push({ registry: 'docker.io', username: s.dockerhubUsername, password: s.dockerhubToken });
   }
   return entries;
