@@ -16,6 +16,8 @@ export interface BuildPlan {
   builder: string;
   /** Where buildx writes its metadata JSON; '' when this buildx cannot. */
   metadataFile: string;
+  /** `load` is done by the push exporter itself (the docker driver): no `--load` exporter. */
+  pushLoads?: boolean;
 }
 
 function repeat(flag: string, values: string[]): string[] {
@@ -56,7 +58,7 @@ export function buildArgv(plan: BuildPlan): string[] {
     ...repeat('--add-host', i.addHosts),
     ...(i.noCache ? ['--no-cache'] : []),
     ...(i.pull ? ['--pull'] : []),
-    ...(i.load ? ['--load'] : []),
+    ...(i.load && !plan.pushLoads ? ['--load'] : []),
     ...(plan.push ? ['--push'] : []),
     ...optional('--metadata-file', plan.metadataFile),
     i.context

@@ -39,6 +39,43 @@ export function ghaScope(firstImage: string, platforms: string[]): string {
   return `${image}@${plat}`.replace(/[^A-Za-z0-9@+._-]/g, '-');
 }
 
+/** The cache backends buildx documents (docs.docker.com/build/cache/backends). */
+export const CACHE_TYPES = ['registry', 'local', 'inline', 'gha', 's3', 'azblob'] as const;
+
+function unquote(field: string): string {
+  const f = field.trim();
+  return f.length >= 2 && f.startsWith('"') && f.endsWith('"') ? f.slice(1, -1) : f;
+}
+
+/**
+ * The type of a cache-from/cache-to entry as buildx reads it: a bare reference (no `=`) is a
+ * registry cache, otherwise the CSV field `type=`; '' when the entry names none.
+ */
+export function cacheType(entry: string): string {
+  if (!entry.includes('=')) return 'registry';
+  const field = entry
+    .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)
+    .map(unquote)
+    .find(f => f.startsWith('type='));
+  return field === undefined ? '' : field.slice('type='.length).trim();
+}
+
+/**
+ * Refuses an entry buildx would ignore (an unknown type only logs `unknown cache importer` and the
+ * build goes on without that cache) or refuse late (no type).
+ */
+export function checkCacheEntries(input: string, entries: string[]): void {
+  entries.forEach((entry, i) => {
+    const type = cacheType(entry);
+    if (!(CACHE_TYPES as readonly string[]).includes(type)) {
+      const got = type === '' ? 'no type=' : `unknown type "${type}"`;
+      throw new InputError(
+        `Input "${input}" item ${i + 1} "${entry}" has ${got} (buildx's cache types: ${CACHE_TYPES.join(', ')})`
+      );
+    }
+  });
+}
+
 export function planCache(ctx: CacheContext): CachePlan {
   if (ctx.cacheFrom.length > 0 || ctx.cacheTo.length > 0) {
     return { from: ctx.cacheFrom, to: ctx.cacheTo, note: 'cache-from/cache-to as given' };

@@ -1,6 +1,7 @@
 /** The build stage's inputs, named and read as docker/build-push-action reads them, checked up front. */
 import { parseList } from '../common/lists.js';
 import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
+import { checkCacheEntries } from './cache.js';
 import { parsePlatform } from './platforms.js';
 import { parseReference } from './reference.js';
 
@@ -122,6 +123,11 @@ export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
   checkIds('secret-envs', inputs.secretEnvs, 'id=ENV_VARIABLE');
   checkIds('build-contexts', inputs.buildContexts, 'name=source');
   each('build-args', inputs.buildArgs, a => /^[^=\s]+(=|$)/.test(a), 'NAME=value');
+  checkCacheEntries('cache-from', inputs.cacheFrom);
+  checkCacheEntries('cache-to', inputs.cacheTo);
+  // A label without `=` is an empty label to buildx (build-push-action passes it on); an annotation
+  // without `=` is an error to buildx, so it is refused here, before anything runs.
+  inputs.labels = inputs.labels.map(l => (l.includes('=') ? l : `${l}=`));
   each('labels', inputs.labels, l => /^[^=\s]+=/.test(l), 'key=value');
   each('annotations', inputs.annotations, a => /^[^=\s]+=/.test(a), '[type:]key=value');
   each('add-hosts', inputs.addHosts, h => /^[^:=\s]+[:=]\S+$/.test(h), 'host:ip');

@@ -15,7 +15,14 @@ import type { BuildPlan } from './args.js';
 import { builderName, chooseBuilder, createBuilderArgs } from './builder.js';
 import { detectEngine, type EngineFacts } from './engine.js';
 import type { BuildInputs } from './inputs.js';
-import { checkLocalPaths, resolveBuild, resolvePush, type MetaValues, type Resolved } from './plan.js';
+import {
+  checkLocalPaths,
+  pushLoads,
+  resolveBuild,
+  resolvePush,
+  type MetaValues,
+  type Resolved
+} from './plan.js';
 import type { HttpGet } from '../common/http-get.js';
 import { hostArch } from './platforms.js';
 import { destinations, preflight } from './preflight.js';
@@ -131,7 +138,7 @@ export async function runBuild(
     : Promise.resolve(undefined);
   let engine = await detectEngine(run, inputs.builder, env, {
     binfmtDir: deps.binfmtDir,
-    inspect: inputs.platforms.length > 0
+    inspect: inputs.platforms.length > 0 || (inputs.load && early.push)
   });
   const r = resolveBuild(inputs, meta, {
     buildxVersion: engine.buildxVersion,
@@ -156,7 +163,12 @@ export async function runBuild(
     cacheTo: r.cache.to,
     secrets: [],
     builder,
-    metadataFile: r.metadataFile ? 'metadata.json' : ''
+    metadataFile: r.metadataFile ? 'metadata.json' : '',
+    pushLoads: pushLoads(
+      inputs.load,
+      r.decision.push,
+      builder === inputs.builder ? engine.builder.driver : 'docker-container'
+    )
   };
   const { buildxMs, metadata, log, retried } = await executeBuild(run, plan, env);
   let digest = typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : '';

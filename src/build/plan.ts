@@ -49,6 +49,16 @@ export function checkLocalPaths(inputs: BuildInputs, cwd: string): void {
   }
 }
 
+/**
+ * Whether `--push` alone also loads the image: the docker driver's image exporter stores what it
+ * pushes in the engine's image store, and a second (`--load`) exporter of the same image races it
+ * (`image "…" already exists` in about a third of the runs). Other drivers load through a second
+ * exporter (buildx and BuildKit 0.13 or newer).
+ */
+export function pushLoads(load: boolean, push: boolean, driver: string): boolean {
+  return load && push && driver === 'docker';
+}
+
 function exportsImage(inputs: BuildInputs, push: boolean): boolean {
   return push || inputs.outputs.some(o => /(^|,)\s*type=(image|registry|oci)\b/.test(o));
 }

@@ -30,7 +30,14 @@ export function readConfig(path: string): DockerConfig {
     return {};
   }
   if (text.trim() === '') return {};
-  const parsed = JSON.parse(text) as unknown;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`The Docker config file ${path} is not valid JSON: ${(err as Error).message}`, {
+      cause: err
+    });
+  }
   return typeof parsed === 'object' && parsed !== null ? (parsed as DockerConfig) : {};
 }
 

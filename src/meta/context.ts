@@ -25,9 +25,14 @@ export interface MetaContext {
   warnings: string[];
 }
 
-function readPayload(env: NodeJS.ProcessEnv): Payload {
+/** The event payload; a GITHUB_EVENT_PATH that names no file is warned about (labels may come out empty). */
+export function readPayload(env: NodeJS.ProcessEnv, warnings: string[] = []): Payload {
   const path = env.GITHUB_EVENT_PATH;
-  if (!path || !existsSync(path)) return {};
+  if (!path) return {};
+  if (!existsSync(path)) {
+    warnings.push(`GITHUB_EVENT_PATH ${path} does not exist: the event payload is empty`);
+    return {};
+  }
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Payload;
   } catch (err) {
@@ -112,7 +117,8 @@ export async function loadContext(
   inputs: MetaInputs,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<MetaContext> {
-  const payload = readPayload(env);
+  const warnings: string[] = [];
+  const payload = readPayload(env, warnings);
   const eventName = env.GITHUB_EVENT_NAME ?? '';
   let ref = env.GITHUB_REF ?? '';
   let sha = env.GITHUB_SHA ?? '';
@@ -128,7 +134,6 @@ export async function loadContext(
   const baseUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
   const target = names ? { baseUrl, ...names, token: inputs.githubToken } : undefined;
   const now = new Date();
-  const warnings: string[] = [];
   const [repo, commitDate] = await Promise.all([
     loadRepo(target, payload, env, warnings),
     loadCommitDate(inputs, sha, payload, target, now)

@@ -33,11 +33,24 @@ export function ociDefaults({ repo, version, created, revision }: OciFacts): str
   ];
 }
 
-/** Defaults plus rendered custom entries; entries without `=` are dropped, the last value of a key wins. */
-export function mergeLabels(defaults: string[], custom: Entry[], templates: Templates): string[] {
-  const all = [...defaults, ...custom.map(entry => templates.global(entry.value, entry))];
+/**
+ * Defaults plus rendered custom entries, the last value of a key wins. An entry without `=` is
+ * dropped, as metadata-action drops it (its outputs stay the same); `warn` names it, since the
+ * drop is silent there.
+ */
+export function mergeLabels(
+  defaults: string[],
+  custom: Entry[],
+  templates: Templates,
+  warn: (message: string) => void = () => {},
+  input = 'labels'
+): string[] {
+  const rendered = custom.map(entry => templates.global(entry.value, entry));
+  rendered.forEach(entry => {
+    if (!entry.includes('=')) warn(`Input "${input}": "${entry}" has no "=" (key=value) and is ignored`);
+  });
   const byKey = new Map<string, string>();
-  for (const label of all) {
+  for (const label of [...defaults, ...rendered]) {
     const [key, ...values] = label.split('=');
     if (values.length > 0) byKey.set(key, values.join('='));
   }

@@ -63,8 +63,8 @@ export function runMeta(inputs: MetaInputs, ctx: MetaContext): MetaResult {
     created: ctx.created,
     revision: ctx.sha
   });
-  const labels = mergeLabels(defaults, inputs.labels, render);
-  const annotationList = mergeLabels(defaults, inputs.annotations, render);
+  const labels = mergeLabels(defaults, inputs.labels, render, warn, 'labels');
+  const annotationList = mergeLabels(defaults, inputs.annotations, render, warn, 'annotations');
   const annotations = withLevels(annotationList, inputs.settings.annotationLevels);
   return {
     version: version.main ?? '',

@@ -3,7 +3,7 @@
  * two stages would clash (meta's `context` becomes `meta-context`, prune's inputs take a `prune-`
  * prefix); build's tags, labels and annotations come from meta in-process.
  */
-import { booleanFrom, InputError, type InputSource } from '../common/runner.js';
+import { booleanFrom, getInput, InputError, type InputSource } from '../common/runner.js';
 
 export type Stage = 'meta' | 'login' | 'build' | 'prune';
 export const MODES = ['build', 'platform', 'merge'] as const;
@@ -18,6 +18,12 @@ export function rootName(stage: Stage, name: string): string | null {
   if (stage === 'prune') return `prune-${name}`;
   return name;
 }
+
+/**
+ * The root step's own inputs, trimmed as each stage's step trims them: meta's separators keep their
+ * whitespace (`sep-tags: ' '`), as on the meta stage and in metadata-action.
+ */
+export const rootStepInputs: InputSource = name => getInput(name, { trim: !name.startsWith('sep-') });
 
 /** A stage's view of the root inputs; `overrides` supply values the pipeline computes. */
 export function stageSource(

@@ -3,7 +3,8 @@
  * registry-auth), GHCR with the github-token when an image lives there, and Docker Hub with the
  * dockerhub-* inputs. Expressed as one registry-auth list so the login stage checks them all alike.
  */
-import { parseRegistryAuth } from '../login/inputs.js';
+import { InputError, type InputSource } from '../common/runner.js';
+import { parseRegistryAuth, readLoginInputs } from '../login/inputs.js';
 import { authKey } from '../login/registry.js';
 import { registryOf } from './images.js';
 
@@ -35,4 +36,58 @@ export function loginEntries(s: LoginSources): AuthEntry[] {
     entries.push({ registry: 'docker.io', username: s.dockerhubUsername, password: s.dockerhubToken });
   }
   return entries;
+}
+
+const SINGLE = ['registry', 'username', 'password'] as const;
+
+/**
+ * Checks the login inputs the user set, each form under its own names, on every event: the single
+ * registry inputs as the login stage reads them (errors name `registry`, `username`, `password`
+ * and which of them were set), `registry-auth` with its own item numbers. The root action may
+ * combine both forms, but not for the same registry.
+ */
+export function checkUserLogins(root: InputSource, env: NodeJS.ProcessEnv): void {
+  const set = SINGLE.filter(name => root(name) !== '');
+  const keys = new Set<string>();
+  if (root('registry-auth')) {
+    const inputs = readLoginInputs(
+      name => ((SINGLE as readonly string[]).includes(name) ? '' : root(name)),
+      env
+    );
+    inputs.logins.forEach(l => keys.add(authKey(l.registry)));
+  }
+  if (set.length === 0) return;
+  let registry: string;
+  try {
+    registry = readLoginInputs(name => (name === 'registry-auth' ? '' : root(name)), env).logins[0].registry;
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    const given = set.map(name => `"${name}"`).join(' and ');
+    const hub = root('registry') ? '' : ', and "registry" is empty, which means Docker Hub';
+    throw new InputError(`${err.message} (set: ${given}${hub})`);
+  }
+  if (keys.has(authKey(registry))) {
+    throw new InputError(`Inputs "registry" and "registry-auth" both log in to ${registry}: list it once`);
+  }
+}
+
+/**
+ * The GHCR login the pipeline adds on its own uses `github-token`: an empty one is named as such,
+ * not as an item of a list the user never wrote.
+ */
+export function checkAddedLogins(entries: AuthEntry[], githubToken: string, actor: string): void {
+  for (const entry of entries) {
+    if (entry.username !== undefined || entry.password !== undefined) continue;
+    if (!githubToken) {
+      throw new InputError(
+        `Input "github-token" is empty, and it is the password for ${entry.registry}, where the images are pushed ` +
+          '(set it, or list the registry in "registry-auth")'
+      );
+    }
+    if (!actor) {
+      throw new InputError(
+        `GITHUB_ACTOR is not set, and it is the username for ${entry.registry} (list the registry in "registry-auth")`
+      );
+    }
+  }
 }

@@ -1,17 +1,19 @@
 /**
  * The root action: meta -> login -> build (or a platform build, or a merge) -> prune, in one process.
- * Every input is read and checked before anything changes; each stage gets the values the one
- * before it computed, in-process.
+ * Every input of every stage is read and checked before anything changes, on every event (also
+ * where a stage will not run, as prune on a pull request): first the inputs themselves, then what
+ * depends on meta's result (tags, prune packages, logins), and only then the first login. Each
+ * stage gets the values the one before it computed, in-process.
  */
 import {
   appendSummary,
   InputError,
   setOutput,
   setSecret,
-  stepInputs,
   warning,
   type InputSource
 } from '../common/runner.js';
+import { checkLocalPaths, resolvePush } from '../build/plan.js';
 import { decidePush } from '../build/push.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
@@ -23,8 +25,8 @@ import { writeMetaOutputs } from '../meta/outputs.js';
 import { readPruneInputs, runPrune, writePruneOutputs } from '../prune/main.js';
 import { handoffRefs } from './handoff.js';
 import { defaultImages, packagesOf } from './images.js';
-import { readPipelineInputs, rootName, stageSource, type Stage } from './inputs.js';
-import { loginEntries } from './logins.js';
+import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
+import { checkAddedLogins, checkUserLogins, loginEntries } from './logins.js';
 import { runMerge } from './merge.js';
 
 /** Runs a stage's input reader so that its errors name the root action's input. */
@@ -49,9 +51,11 @@ function mergeAnnotations(meta: MetaResult): string[] {
 }
 
 export async function runPipeline(
-  root: InputSource = stepInputs,
-  env: NodeJS.ProcessEnv = process.env
+  root: InputSource = rootStepInputs,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd()
 ): Promise<void> {
+  // 1. Every stage's own inputs, on every event.
   const p = readPipelineInputs(root);
   setSecret(p.dockerhubToken);
   const images: Record<string, string> = root('images')
@@ -70,42 +74,55 @@ export async function runPipeline(
   if (p.mode === 'merge' && platforms.length === 0) {
     throw new InputError('Input "platforms" must list the platforms to merge with mode "merge"');
   }
+  checkUserLogins(root, env);
+  if (build) named('build', () => checkLocalPaths(build, cwd));
 
+  // 2. What depends on meta's result, still before the first login.
   const meta = runMeta(metaInputs, await loadContext(metaInputs, env));
   await writeMetaOutputs(meta);
+  const platform = p.mode === 'platform' ? build!.platforms[0] : '';
+  const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
+  if (build) named('build', () => resolvePush(build, { tags }, env));
+  const pruneInputs = p.prune
+    ? named('prune', () => {
+        const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
+        const packages = packagesOf(meta.images, root('prune-registry') || 'ghcr.io', owner);
+        const overrides: Record<string, string> =
+          root('prune-packages') || packages.length === 0 ? {} : { packages: packages.join('\n') };
+        return readPruneInputs(stageSource(root, 'prune', overrides), env);
+      })
+    : undefined;
 
   const pushing = p.mode === 'merge' || decidePush(build!.push, env.GITHUB_EVENT_NAME ?? '', meta.tags).push;
-  const pruneInputs =
-    p.prune && pushing && p.mode !== 'platform'
-      ? named('prune', () => {
-          const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
-          const packages = packagesOf(meta.images, root('prune-registry') || 'ghcr.io', owner);
-          const overrides: Record<string, string> =
-            root('prune-packages') || packages.length === 0 ? {} : { packages: packages.join('\n') };
-          return readPruneInputs(stageSource(root, 'prune', overrides), env);
-        })
+  const entries = pushing
+    ? loginEntries({
+        images: meta.images,
+        registry: root('registry'),
+        username: root('username'),
+        password: root('password'),
+        registryAuth: root('registry-auth'),
+        dockerhubUsername: p.dockerhubUsername,
+        dockerhubToken: p.dockerhubToken
+      })
+    : [];
+  checkAddedLogins(entries, root('github-token'), env.GITHUB_ACTOR ?? '');
+  const loginInputs =
+    entries.length > 0
+      ? named('login', () =>
+          readLoginInputs(
+            stageSource(root, 'login', {
+              registry: '',
+              username: '',
+              password: '',
+              'registry-auth': JSON.stringify(entries)
+            }),
+            env
+          )
+        )
       : undefined;
 
-  if (pushing) {
-    const entries = loginEntries({
-      images: meta.images,
-      registry: root('registry'),
-      username: root('username'),
-      password: root('password'),
-      registryAuth: root('registry-auth'),
-      dockerhubUsername: p.dockerhubUsername,
-      dockerhubToken: p.dockerhubToken
-    });
-    if (entries.length > 0) {
-      const overrides = {
-        registry: '',
-        username: '',
-        password: '',
-        'registry-auth': JSON.stringify(entries)
-      };
-      await runLogin(named('login', () => readLoginInputs(stageSource(root, 'login', overrides), env)));
-    }
-  }
+  // 3. Log in, build or merge, prune.
+  if (loginInputs) await runLogin(loginInputs);
 
   let digest = '';
   if (p.mode === 'merge') {
@@ -120,19 +137,21 @@ export async function runPipeline(
     setOutput('digest', digest);
     appendSummary(`### Merged index\n\n\`${digest}\` from ${platforms.join(', ')}\n`);
   } else {
-    const platform = p.mode === 'platform' ? build!.platforms[0] : '';
-    const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
-    const result: BuildResult = await runBuild(build!, {
-      tags,
-      labels: meta.labels,
-      annotations: meta.annotations
-    });
+    const result: BuildResult = await runBuild(
+      build!,
+      {
+        tags,
+        labels: meta.labels,
+        annotations: meta.annotations
+      },
+      { cwd }
+    );
     writeBuildOutputs(result);
     digest = result.pushed ? result.digest : '';
   }
   setOutput('images', digest ? meta.images.map(image => `${image}@${digest}`).join('\n') : '');
 
-  if (pruneInputs && digest) {
+  if (pruneInputs && pushing && p.mode !== 'platform' && digest) {
     const result = await runPrune(pruneInputs);
     writePruneOutputs(result, { prefix: 'prune-' });
     if (result.failure) throw new Error(result.failure);

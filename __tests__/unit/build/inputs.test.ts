@@ -18,6 +18,31 @@ describe('readBuildInputs', () => {
     ['build-args keep their commas', { 'build-args': 'A=1,2\nB="x"' }, { buildArgs: ['A=1,2', 'B="x"'] }],
     ['CSV quoting keeps a comma in a tag list item', { tags: 'a:1,"b:2"' }, { tags: ['a:1', 'b:2'] }],
     ['labels one per line', { labels: 'a=1,2\nb=' }, { labels: ['a=1,2', 'b='] }],
+    // buildx reads `--label novalue` as the label novalue with an empty value.
+    [
+      'a label without = is an empty label, as buildx reads it',
+      { labels: 'novalue' },
+      { labels: ['novalue='] }
+    ],
+    [
+      'every documented cache type, a bare reference and CSV quoting',
+      {
+        'cache-from':
+          'type=registry,ref=ghcr.io/o/app:cache\ntype=local,src=/tmp/c\ntype=gha\n"type=s3,region=eu-west-1,bucket=b"\ntype=azblob,name=c\nghcr.io/o/app:cache',
+        'cache-to': 'type=inline\nname=c,type=azblob'
+      },
+      {
+        cacheFrom: [
+          'type=registry,ref=ghcr.io/o/app:cache',
+          'type=local,src=/tmp/c',
+          'type=gha',
+          'type=s3,region=eu-west-1,bucket=b',
+          'type=azblob,name=c',
+          'ghcr.io/o/app:cache'
+        ],
+        cacheTo: ['type=inline', 'name=c,type=azblob']
+      }
+    ],
     [
       'outputs are not unquoted',
       { outputs: 'type=image,"name=a,b"' },
@@ -61,7 +86,19 @@ describe('readBuildInputs', () => {
     [{ secrets: 'ok=1\nnovalue' }, 'Input "secrets" item 2 is not id=value'],
     [{ secrets: 'tok=' }, 'Input "secrets" item 1 (id "tok") is not id=value'],
     [{ 'secret-files': '=x' }, 'Input "secret-files" item 1 is not id=path'],
-    [{ labels: 'novalue' }, 'Input "labels" item 1 "novalue" is not key=value'],
+    [{ annotations: 'novalue' }, 'Input "annotations" item 1 "novalue" is not [type:]key=value'],
+    [
+      { 'cache-from': 'type=foo,ref=x' },
+      'Input "cache-from" item 1 "type=foo,ref=x" has unknown type "foo" (buildx\'s cache types: registry, local, inline, gha, s3, azblob)'
+    ],
+    [
+      { 'cache-to': 'type=gha\nmode=max,ref=x' },
+      'Input "cache-to" item 2 "mode=max,ref=x" has no type= (buildx\'s cache types: registry, local, inline, gha, s3, azblob)'
+    ],
+    [
+      { 'cache-to': 'type=registry2,ref=x' },
+      'Input "cache-to" item 1 "type=registry2,ref=x" has unknown type'
+    ],
     [{ 'add-hosts': 'db' }, 'Input "add-hosts" item 1 "db" is not host:ip'],
     [{ ulimit: 'nofile' }, 'Input "ulimit" item 1 "nofile" is not name=soft[:hard]'],
     [{ 'shm-size': 'lots' }, 'Input "shm-size" must be a size such as 2g or 512m, got "lots"'],

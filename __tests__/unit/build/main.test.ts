@@ -24,6 +24,8 @@ interface FakeOptions {
   infoFails?: boolean;
   /** Errors (stderr) of successive buildx build runs; '' is a success. */
   builds?: string[];
+  /** The fixture `docker buildx inspect` answers with. */
+  inspect?: string;
 }
 
 /** A docker CLI stand-in: answers the engine questions, writes buildx's metadata file, records argv. */
@@ -40,7 +42,7 @@ function fakeDocker(opts: FakeOptions = {}) {
       return { code: 1, stdout: '', stderr: 'ERROR: no builder "nosuch" found\n' };
     }
     if (a === 'buildx' && b === 'inspect')
-      return ok(readFileSync(join(FIXTURES, 'inspect-docker.txt'), 'utf8'));
+      return ok(readFileSync(join(FIXTURES, opts.inspect ?? 'inspect-docker.txt'), 'utf8'));
     if (a === 'info' && opts.infoFails)
       return { code: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon\n' };
     if (a === 'info')
@@ -287,5 +289,40 @@ describe('runBuild with a stand-in docker', () => {
     await expect(runBuild(inputs({ tags: ['ghcr.io/o/app:1'] }), {}, env)).rejects.toThrow(
       /^buildx build failed: ERROR: .*write_package Likely causes for ghcr\.io: \(1\) the workflow or job lacks `permissions: packages: write`/
     );
+  });
+
+  test.each([
+    [
+      'the default builder (docker driver): its push exporter also loads, no second --load',
+      '',
+      [],
+      ['--push']
+    ],
+    [
+      'a remote builder chosen with `docker buildx use`: load and push as two exporters',
+      'inspect-remote.txt',
+      [['buildx', 'inspect']],
+      ['--load', '--push']
+    ]
+  ])('push and load with %s', async (_name, fixture, inspected, flags) => {
+    if (fixture) {
+      mkdirSync(join(dir, 'buildx'));
+      writeFileSync(join(dir, 'buildx', 'current'), '{"Name":"remote-arm"}');
+    }
+    const docker = fakeDocker(fixture ? { inspect: fixture } : {});
+    const env = {
+      ...deps(docker.run),
+      env: { GITHUB_EVENT_NAME: 'push', RUNNER_TEMP: dir, DOCKER_CONFIG: dir, HTTPS_PROXY: 'http://skip' }
+    };
+    await runBuild(inputs({ tags: ['ghcr.io/o/app:1'], push: true, load: true }), {}, env);
+    expect(docker.calls.filter(c => c[1] === 'inspect')).toEqual(inspected);
+    const argv = builds(docker.calls)[0];
+    expect(argv.filter(a => a === '--load' || a === '--push')).toEqual(flags);
+  });
+
+  test('load without push keeps --load on the docker driver', async () => {
+    const docker = fakeDocker();
+    await runBuild(inputs({ tags: ['ghcr.io/o/app:1'], load: true }), {}, deps(docker.run));
+    expect(builds(docker.calls)[0].filter(a => a === '--load' || a === '--push')).toEqual(['--load']);
   });
 });
