@@ -5,7 +5,7 @@
  */
 import { InputError, type InputSource } from '../common/runner.js';
 import { parseRegistryAuth, readLoginInputs } from '../login/inputs.js';
-import { authKey } from '../login/registry.js';
+import { authKey, checkRegistry } from '../login/registry.js';
 import { registryOf } from './images.js';
 
 export interface AuthEntry {
@@ -41,20 +41,28 @@ export function loginEntries(s: LoginSources): AuthEntry[] {
 const SINGLE = ['registry', 'username', 'password'] as const;
 
 /**
- * Checks the login inputs the user set, each form under its own names, on every event: the single
- * registry inputs as the login stage reads them (errors name `registry`, `username`, `password`
- * and which of them were set), `registry-auth` with its own item numbers. The root action may
- * combine both forms, but not for the same registry.
+ * Checks the login inputs the user set, each form under its own names: the single registry inputs
+ * as the login stage reads them (errors name `registry`, `username`, `password` and which of them
+ * were set), `registry-auth` with its own item numbers. The root action may combine both forms, but
+ * not for the same registry. Without a push (a pull request) only the registries and the YAML are
+ * checked: no login happens, and a fork's pull request gets no secrets.
  */
-export function checkUserLogins(root: InputSource, env: NodeJS.ProcessEnv): void {
+export function checkUserLogins(root: InputSource, env: NodeJS.ProcessEnv, pushing: boolean): void {
   const set = SINGLE.filter(name => root(name) !== '');
+  const registryAuth = root('registry-auth');
+  if (!pushing) {
+    if (set.length > 0) checkRegistry(root('registry'), 'registry');
+    if (registryAuth)
+      parseRegistryAuth(registryAuth).forEach(e => checkRegistry(e.registry, 'registry-auth'));
+    return;
+  }
   const keys = new Set<string>();
-  if (root('registry-auth')) {
-    const inputs = readLoginInputs(
+  if (registryAuth) {
+    const only = readLoginInputs(
       name => ((SINGLE as readonly string[]).includes(name) ? '' : root(name)),
       env
     );
-    inputs.logins.forEach(l => keys.add(authKey(l.registry)));
+    only.logins.forEach(l => keys.add(authKey(l.registry)));
   }
   if (set.length === 0) return;
   let registry: string;

@@ -62,19 +62,17 @@ export async function runPipeline(
     ? {}
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
   const metaInputs = named('meta', () => readMetaInputs(stageSource(root, 'meta', images), env, warning));
-  const build =
-    p.mode === 'merge' ? undefined : named('build', () => readBuildInputs(stageSource(root, 'build')));
-  if (p.mode === 'platform' && build && build.platforms.length !== 1) {
+  const buildInputs = named('build', () => readBuildInputs(stageSource(root, 'build')));
+  const build = p.mode === 'merge' ? undefined : buildInputs;
+  if (p.mode === 'platform' && buildInputs.platforms.length !== 1) {
     throw new InputError(
-      `Input "platforms" must name exactly one platform with mode "platform", got "${build.platforms.join(',')}"`
+      `Input "platforms" must name exactly one platform with mode "platform", got "${buildInputs.platforms.join(',')}"`
     );
   }
-  const platforms =
-    p.mode === 'merge' ? named('build', () => readBuildInputs(stageSource(root, 'build')).platforms) : [];
+  const platforms = p.mode === 'merge' ? buildInputs.platforms : [];
   if (p.mode === 'merge' && platforms.length === 0) {
     throw new InputError('Input "platforms" must list the platforms to merge with mode "merge"');
   }
-  checkUserLogins(root, env);
   if (build) named('build', () => checkLocalPaths(build, cwd));
 
   // 2. What depends on meta's result, still before the first login.
@@ -82,7 +80,7 @@ export async function runPipeline(
   await writeMetaOutputs(meta);
   const platform = p.mode === 'platform' ? build!.platforms[0] : '';
   const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
-  if (build) named('build', () => resolvePush(build, { tags }, env));
+  named('build', () => resolvePush(buildInputs, { tags }, env));
   const pruneInputs = p.prune
     ? named('prune', () => {
         const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
@@ -94,6 +92,7 @@ export async function runPipeline(
     : undefined;
 
   const pushing = p.mode === 'merge' || decidePush(build!.push, env.GITHUB_EVENT_NAME ?? '', meta.tags).push;
+  checkUserLogins(root, env, pushing);
   const entries = pushing
     ? loginEntries({
         images: meta.images,
