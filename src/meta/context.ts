@@ -26,7 +26,7 @@ export interface MetaContext {
 }
 
 /** The event payload; a GITHUB_EVENT_PATH that names no file is warned about (labels may come out empty). */
-export function readPayload(env: NodeJS.ProcessEnv, warnings: string[] = []): Payload {
+function readPayload(env: NodeJS.ProcessEnv, warnings: string[] = []): Payload {
   const path = env.GITHUB_EVENT_PATH;
   if (!path) return {};
   if (!existsSync(path)) {

@@ -3,7 +3,7 @@
  * registry-auth), GHCR with the github-token when an image lives there, and Docker Hub with the
  * dockerhub-* inputs. Expressed as one registry-auth list so the login stage checks them all alike.
  */
-import { InputError, type InputSource } from '../common/runner.js';
+import { booleanFrom, InputError, type InputSource } from '../common/runner.js';
 import { parseRegistryAuth, readLoginInputs } from '../login/inputs.js';
 import { authKey, checkRegistry } from '../login/registry.js';
 import { registryOf } from './images.js';
@@ -51,6 +51,7 @@ export function checkUserLogins(root: InputSource, env: NodeJS.ProcessEnv, pushi
   const set = SINGLE.filter(name => root(name) !== '');
   const registryAuth = root('registry-auth');
   if (!pushing) {
+    booleanFrom(root, 'logout', true);
     if (set.length > 0) checkRegistry(root('registry'), 'registry');
     if (registryAuth)
       parseRegistryAuth(registryAuth).forEach(e => checkRegistry(e.registry, 'registry-auth'));

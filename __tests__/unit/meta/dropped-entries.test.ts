@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadContext, readPayload } from '../../../src/meta/context.js';
+import { loadContext } from '../../../src/meta/context.js';
 import { branch, inputs, meta } from './helpers.js';
 
 describe('entries without "="', () => {
@@ -52,16 +52,18 @@ describe('entries without "="', () => {
 describe('the event payload file', () => {
   test('GITHUB_EVENT_PATH naming no file: an empty payload and a warning with the path', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'meta-event-')), 'gone.json');
-    const warnings: string[] = [];
-    expect(readPayload({ GITHUB_EVENT_PATH: path }, warnings)).toEqual({});
-    expect(warnings).toEqual([`GITHUB_EVENT_PATH ${path} does not exist: the event payload is empty`]);
     const ctx = await loadContext(inputs({}), { GITHUB_EVENT_PATH: path, GITHUB_EVENT_NAME: 'push' });
-    expect(ctx.warnings).toContain(`GITHUB_EVENT_PATH ${path} does not exist: the event payload is empty`);
+    expect(ctx.payload).toEqual({});
+    expect(ctx.warnings).toEqual([
+      `GITHUB_EVENT_PATH ${path} does not exist: the event payload is empty`,
+      "GITHUB_REPOSITORY is not set: using the event payload's repository for labels"
+    ]);
   });
 
-  test('no GITHUB_EVENT_PATH at all (a local run): no warning', () => {
-    const warnings: string[] = [];
-    expect(readPayload({}, warnings)).toEqual({});
-    expect(warnings).toEqual([]);
+  test('no GITHUB_EVENT_PATH at all (a local run): no warning about it', async () => {
+    const ctx = await loadContext(inputs({}), { GITHUB_EVENT_NAME: 'push' });
+    expect(ctx.warnings).toEqual([
+      "GITHUB_REPOSITORY is not set: using the event payload's repository for labels"
+    ]);
   });
 });
