@@ -184,13 +184,14 @@ test('build: push with load pushes and loads, run after run', async () => {
       env: { DOCKER_CONFIG: config, GITHUB_WORKSPACE: buildContext(unique('tok'), SCRATCH) }
     });
     const pushed = (await client.manifest(repo, `load-${i}`))?.digest;
-    let loaded = false;
-    try {
-      execFileSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' });
-      loaded = true;
-    } catch {
-      loaded = false;
-    }
+    const loaded = (() => {
+      try {
+        execFileSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
     outcomes.push({
       code: step.code,
       errors: step.errors,
