@@ -4,8 +4,7 @@
  * dockerhub-* inputs. Expressed as one registry-auth list so the login stage checks them all alike.
  */
 import { parseRegistryAuth } from '../login/inputs.js';
-import { authKey } from '../login/registry.js';
-import { registryOf } from './images.js';
+import { authKey, registryOf } from '../common/reference.js';
 
 export interface AuthEntry {
   registry: string;
