@@ -215,7 +215,7 @@ export async function startTinyproxy(hosts: Record<string, string>): Promise<Tin
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
     requests() {
-      let text = '';
+      let text: string;
       try {
         text = readFileSync(log, 'utf8');
       } catch {

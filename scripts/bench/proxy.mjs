@@ -6,6 +6,7 @@
 // EnvHttpProxyAgent and @actions/http-client; the last two are installed into a temporary folder
 // with npm from its configured registry.
 // Usage: node scripts/bench/proxy.mjs [--runs N] [--node PATH]
+import { Buffer } from 'node:buffer';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
