@@ -162,9 +162,12 @@ export function checkRegistry(registry: string, input: string): string {
   return registry;
 }
 
-/** The base URL of a registry's API: as given when a URL, else HTTPS, or HTTP on loopback. */
+/**
+ * The base URL of a registry's API: as given when a URL, else HTTPS (Docker Hub's on registry-1), or
+ * HTTP on loopback.
+ */
 export function registryBaseUrl(registry: string): string {
   if (/^https?:\/\//.test(registry)) return registry.replace(/\/+$/, '');
-  const host = registry.replace(/\/+$/, '');
+  const host = isDockerHub(registry) ? apiHost(registry) : registry.replace(/\/+$/, '');
   return `${isLoopbackHost(host) ? 'http' : 'https'}://${host}`;
 }

@@ -132,6 +132,7 @@ describe('loopback', () => {
 
   test.each([
     ['ghcr.io', 'https://ghcr.io'],
+    ['docker.io', 'https://registry-1.docker.io'],
     ['127.0.0.1:5003', 'http://127.0.0.1:5003'],
     ['localhost:5000/', 'http://localhost:5000'],
     ['[::1]:5000', 'http://[::1]:5000'],
