@@ -1,4 +1,5 @@
-// Bundles every stage entry point src/<stage>/index.ts into dist/<stage>/index.js with ncc.
+// Bundles every stage entry point src/<stage>/index.ts into dist/<stage>/index.js with ncc, and the
+// licenses of the third-party packages each bundle holds into dist/<stage>/licenses.txt.
 // Usage: node scripts/build.mjs [--out DIR]
 import ncc from '@vercel/ncc';
 import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -24,7 +25,8 @@ for (const stage of stages) {
     sourceMap: false,
     quiet: true,
     target: 'es2022',
-    transpileOnly: true
+    transpileOnly: true,
+    license: 'licenses.txt'
   });
   const dir = join(out, stage);
   mkdirSync(dir, { recursive: true });
@@ -34,5 +36,6 @@ for (const stage of stages) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), asset.source);
   }
+  if (!assets?.['licenses.txt']) throw new Error(`ncc wrote no licenses.txt for ${stage}`);
   console.log(`dist/${stage}/index.js ${(code.length / 1024).toFixed(0)} KiB`);
 }

@@ -6,7 +6,7 @@ set -euo pipefail
 log() { printf '[e2e:install] %s\n' "$*"; }
 
 need_apt=()
-for pkg in curl runc tini iptables docker-registry apache2-utils qemu-user-static binfmt-support busybox-static; do
+for pkg in curl runc tini iptables docker-registry apache2-utils qemu-user-static binfmt-support busybox-static tinyproxy; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ "${#need_apt[@]}" -gt 0 ]; then

@@ -3,7 +3,7 @@ import { parseList } from '../common/lists.js';
 import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
 import { checkCacheEntries } from './cache.js';
 import { parsePlatform } from './platforms.js';
-import { parseReference } from './reference.js';
+import { parseReference } from '../common/reference.js';
 
 export type PushMode = boolean | 'auto';
 export const CACHE_MODES = ['auto', 'gha', 'registry', 'none'] as const;

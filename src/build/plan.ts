@@ -11,7 +11,7 @@ import { planCache, type CachePlan } from './cache.js';
 import type { BuildInputs } from './inputs.js';
 import { parsePlatform, type Platform } from './platforms.js';
 import { decidePush, type PushDecision } from './push.js';
-import { parseReference } from './reference.js';
+import { parseReference } from '../common/reference.js';
 
 /** What the meta stage hands over in-process. */
 export interface MetaValues {

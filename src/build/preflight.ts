@@ -5,10 +5,9 @@
  */
 import { parseChallenges } from '../common/registry/challenge.js';
 import { parseAttributes, splitField } from '../common/lists.js';
-import { configPath, inlineEntry, readConfig } from '../login/docker-config.js';
-import { authKey } from '../login/registry.js';
+import { configPath, inlineEntry, readConfig } from '../common/docker-config.js';
 import { httpGet, type Answer, type HttpGet } from '../common/http-get.js';
-import { apiHost, parseReference } from './reference.js';
+import { apiHost, authKey, isLoopbackHost, parseReference } from '../common/reference.js';
 
 export interface Destination {
   registry: string;
@@ -36,12 +35,6 @@ export function destinations(tags: string[], cacheTo: string[]): Destination[] {
   return [...byRegistry.values()];
 }
 
-export function proxied(env: NodeJS.ProcessEnv): boolean {
-  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].some(
-    v => env[v]
-  );
-}
-
 const UNREACHABLE = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -52,11 +45,6 @@ const UNREACHABLE = new Set([
   'ETIMEDOUT'
 ]);
 
-function isLoopback(host: string): boolean {
-  const name = host.replace(/:\d+$/, '');
-  return name === 'localhost' || name.startsWith('127.') || name === '[::1]';
-}
-
 /**
  * GET /v2/ over HTTPS; loopback registries (which Docker also reaches over plain HTTP) over HTTP
  * first. Any answer means reachable.
@@ -66,7 +54,7 @@ async function probe(
   host: string,
   timeoutMs: number
 ): Promise<{ url: string; answer?: Answer; code?: string }> {
-  const schemes = isLoopback(host) ? ['http', 'https'] : ['https'];
+  const schemes = isLoopbackHost(host) ? ['http', 'https'] : ['https'];
   let code = 'EUNKNOWN';
   for (const scheme of schemes) {
     const url = `${scheme}://${host}/v2/`;
@@ -113,7 +101,7 @@ export async function preflight(
   get: HttpGet = httpGet,
   timeoutMs = 5000
 ): Promise<void> {
-  if (proxied(env) || dests.length === 0) return;
+  if (dests.length === 0) return;
   const config = readConfig(configPath(env));
   const problems = await Promise.all(
     dests.map(async dest => {

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorLine, exec, ExecError } from '../common/exec.js';
 import { info, warning } from '../common/runner.js';
-import { deniedHint } from '../login/hints.js';
+import { deniedHint } from '../common/denied-hints.js';
 import { buildArgv, commandLine, type BuildPlan } from './args.js';
 import { isTransientPushError } from './progress.js';
-import { parseReference } from './reference.js';
+import { parseReference } from '../common/reference.js';
 import { writeSecretFiles } from './secrets.js';
 
 export interface Executed {

@@ -1,11 +1,14 @@
 /**
  * An Octokit for the REST API with the retry and throttling plugins: 5xx answers are retried with
  * backoff, secondary rate limits wait for `retry-after`, and every HTTP exchange is counted and its
- * `x-ratelimit-*` headers recorded, so callers can budget their requests.
+ * `x-ratelimit-*` headers recorded, so callers can budget their requests. Requests go through the
+ * environment's proxy (transport.ts), and the token only to GITHUB_API_URL's origin: a `Link` page
+ * or a redirect elsewhere is requested without it.
  */
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { keepAliveFetch } from './transport.js';
 
 export interface RateLimit {
   limit?: number;
@@ -61,14 +64,23 @@ export function readRateLimit(headers: Headers, into: RateLimit): void {
   into.resource = headers.get('x-ratelimit-resource') ?? undefined;
 }
 
+function withoutAuthorization(init: RequestInit = {}): RequestInit {
+  const headers = new Headers(init.headers);
+  headers.delete('authorization');
+  return { ...init, headers };
+}
+
 const passThrough = { key: () => ({ schedule: (_opts: unknown, fn: () => Promise<void>) => fn() }) };
 
 export function createGitHub(opts: GitHubOptions): { octokit: GitHub; stats: ApiStats } {
   const stats: ApiStats = { requests: 0, rate: {} };
-  const baseFetch = opts.fetch ?? fetch;
+  const baseUrl = (opts.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
+  const origin = new URL(baseUrl).origin;
+  const baseFetch = opts.fetch ?? (keepAliveFetch(32) as typeof fetch);
   const counted: typeof fetch = async (input, init) => {
     stats.requests++;
-    const res = await baseFetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    const res = await baseFetch(input, new URL(url).origin === origin ? init : withoutAuthorization(init));
     readRateLimit(res.headers, stats.rate);
     return res;
   };
@@ -77,7 +89,7 @@ export function createGitHub(opts: GitHubOptions): { octokit: GitHub; stats: Api
   const secondaryRetries = opts.secondaryRetries ?? 3;
   const octokit = new PacedOctokit({
     auth: opts.token,
-    baseUrl: (opts.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+    baseUrl,
     userAgent: opts.userAgent ?? 'push-to-image',
     request: { fetch: counted },
     headers: { 'x-github-api-version': '2022-11-28' },

@@ -1,9 +1,9 @@
 /**
- * A bare GET through node:http(s): status, headers and body, at a fraction of fetch's start-up cost
- * (fetch loads undici: tens of milliseconds on every step, about 0.25 s on a busy runner).
+ * A bare GET through node:http(s) and the environment's proxy: status, headers and body, at a
+ * fraction of fetch's start-up cost (fetch loads undici: tens of milliseconds on every step, about
+ * 0.25 s on a busy runner). Redirects are not followed.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Routes } from './proxy.js';
 
 export interface Answer {
   status: number;
@@ -16,11 +16,12 @@ export interface Answer {
 /** GETs `url`; rejects with an error whose `code` names a connection failure (ETIMEDOUT on timeout). */
 export type HttpGet = (url: string, headers: Record<string, string>, timeoutMs: number) => Promise<Answer>;
 
+let routes: Routes | undefined;
+
 export const httpGet: HttpGet = (url, headers, timeoutMs) =>
   new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(target, { method: 'GET', headers, timeout: timeoutMs }, res => {
+    routes ??= new Routes();
+    const req = routes.request(new URL(url), { method: 'GET', headers, timeout: timeoutMs }, res => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);

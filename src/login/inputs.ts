@@ -1,7 +1,7 @@
 /** The login stage's inputs: one registry (`registry`, `username`, `password`) or a `registry-auth` list. */
 import { FAILSAFE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
-import { authKey, checkRegistry, isGhcr } from './registry.js';
+import { authKey, checkRegistry, isGhcr } from '../common/reference.js';
 
 export interface LoginTarget {
   registry: string;

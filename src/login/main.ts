@@ -8,10 +8,10 @@ import {
   withEntries,
   writeConfig,
   type AuthEntry
-} from './docker-config.js';
-import { deniedHint, tokenKind } from './hints.js';
+} from '../common/docker-config.js';
+import { deniedHint, tokenKind } from '../common/denied-hints.js';
 import type { LoginInputs, LoginTarget } from './inputs.js';
-import { authKey, isDockerHub } from './registry.js';
+import { authKey, isDockerHub } from '../common/reference.js';
 
 export { readLoginInputs } from './inputs.js';
 

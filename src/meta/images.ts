@@ -3,6 +3,7 @@
  * format) or `name=...,enable=...` entries. Names are lowercased as metadata-action does; a name
  * that is still not a valid image reference after that is an error naming its line.
  */
+import { imageNameProblem } from '../common/reference.js';
 import { entryError, parseFields, splitEvery, type Entry } from './entries.js';
 
 export interface Image {
@@ -10,11 +11,6 @@ export interface Image {
   enable: boolean;
   entry: Entry;
 }
-
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const DOMAIN =
-  '(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])(?:\\.(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9]))*(?::[0-9]+)?';
-const REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*$`);
 
 export function parseImages(entries: Entry[]): Image[] {
   if (entries.length === 1) {
@@ -66,11 +62,8 @@ export interface ImageName {
 export function imageName(image: Image): ImageName {
   const name = image.name.toLowerCase();
   if (name === '') return { name };
-  if (!REFERENCE.test(name) || name.length > 255) {
-    const hint =
-      /[:@][^/]*$/.test(name) && !/^[^/]*:[0-9]+\/[^:@]*$/.test(name)
-        ? 'an image name without a tag or digest (tags come from the tags input)'
-        : 'a registry host, then path components of a-z, 0-9 and single . _ __ or - separators';
+  const hint = imageNameProblem(name);
+  if (hint) {
     throw entryError(image.entry, `"${image.name}" is not a valid image name: expected ${hint}`);
   }
   if (name === image.name) return { name };

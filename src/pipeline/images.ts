@@ -10,12 +10,6 @@ export function defaultImages(env: NodeJS.ProcessEnv, dockerhubUsername: string)
   return images;
 }
 
-/** The registry host of an image name (`docker.io` for a bare `user/repo`). */
-export function registryOf(image: string): string {
-  const first = image.split('/')[0];
-  return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
-}
-
 /**
  * The packages of `owner` that these images are on `registry`: `ghcr.io/octo/app/worker` is the
  * package `app/worker` of `octo`.

@@ -5,8 +5,7 @@
  */
 import { booleanFrom, InputError, type InputSource } from '../common/runner.js';
 import { parseRegistryAuth, readLoginInputs } from '../login/inputs.js';
-import { authKey, checkRegistry } from '../login/registry.js';
-import { registryOf } from './images.js';
+import { authKey, checkRegistry, registryOf } from '../common/reference.js';
 
 export interface AuthEntry {
   registry: string;

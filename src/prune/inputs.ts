@@ -1,5 +1,6 @@
 /** The prune stage's inputs, validated together before any request is made. */
 import { parseList } from '../common/lists.js';
+import { isHost } from '../common/reference.js';
 import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
 import { parseDuration } from './duration.js';
 import type { Policy } from './model.js';
@@ -20,8 +21,6 @@ export const DEFAULT_MAX_DELETIONS = 500;
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const PACKAGE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const REGISTRY =
-  /^(?:https?:\/\/)?[A-Za-z0-9.-]+(?::\d+)?\/?$|^(?:https?:\/\/)?\[[0-9a-fA-F:]+\](?::\d+)?\/?$/;
 
 function count(source: InputSource, name: string, min = 0): number | undefined {
   const value = source(name);
@@ -64,7 +63,7 @@ export function readPruneInputs(
   if (!OWNER.test(owner))
     throw new InputError(`Input "owner" must be a GitHub user or organization, got "${owner}"`);
   const registry = source('registry') || 'ghcr.io';
-  if (!REGISTRY.test(registry))
+  if (!isHost(registry.replace(/^https?:\/\//, '').replace(/\/$/, '')))
     throw new InputError(`Input "registry" must be a host[:port], got "${registry}"`);
 
   const olderThanText = source('older-than');

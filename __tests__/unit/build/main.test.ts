@@ -96,7 +96,9 @@ describe('runBuild with a stand-in docker', () => {
       run,
       env: { GITHUB_EVENT_NAME: 'pull_request', RUNNER_TEMP: dir, DOCKER_CONFIG: dir },
       cwd: dir,
-      binfmtDir: binfmt
+      binfmtDir: binfmt,
+      // every registry answers the preflight
+      get: async () => ({ status: 200, statusText: 'OK', header: () => '', body: '' })
     };
   };
   const builds = (calls: string[][]) => calls.filter(c => c[1] === 'build');
@@ -200,8 +202,7 @@ describe('runBuild with a stand-in docker', () => {
       env: {
         GITHUB_EVENT_NAME: 'push',
         RUNNER_TEMP: dir,
-        DOCKER_CONFIG: dir,
-        HTTPS_PROXY: 'http://skip-preflight'
+        DOCKER_CONFIG: dir
       }
     };
     // Cached steps come from the run that built (2 of 4), not from the second, all-cached one.
@@ -257,7 +258,7 @@ describe('runBuild with a stand-in docker', () => {
     const docker = fakeDocker({ version: 'v0.5.1' });
     const env = {
       ...deps(docker.run),
-      env: { GITHUB_EVENT_NAME: 'push', RUNNER_TEMP: dir, DOCKER_CONFIG: dir, HTTPS_PROXY: 'http://x' }
+      env: { GITHUB_EVENT_NAME: 'push', RUNNER_TEMP: dir, DOCKER_CONFIG: dir }
     };
     const result = await runBuild(inputs({ tags: ['a/b:1'] }), {}, env);
     expect(builds(docker.calls)[0]).not.toContain('--metadata-file');
@@ -282,8 +283,7 @@ describe('runBuild with a stand-in docker', () => {
       env: {
         GITHUB_EVENT_NAME: 'push',
         RUNNER_TEMP: dir,
-        DOCKER_CONFIG: dir,
-        HTTPS_PROXY: 'http://skip-preflight'
+        DOCKER_CONFIG: dir
       }
     };
     await expect(runBuild(inputs({ tags: ['ghcr.io/o/app:1'] }), {}, env)).rejects.toThrow(

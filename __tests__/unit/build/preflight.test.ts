@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpGet, type HttpGet } from '../../../src/common/http-get.js';
-import { destinations, preflight, proxied } from '../../../src/build/preflight.js';
+import { destinations, preflight } from '../../../src/build/preflight.js';
 
 /** An HTTP stand-in: answers by URL prefix (and Authorization); a string answer is a connection error code. */
 function fakeGet(routes: [prefix: string, answer: number | string, headers?: Record<string, string>][]) {
@@ -51,10 +51,6 @@ describe('destinations', () => {
       { registry: 'docker.io', path: 'octo/app', ref: 'octo/app:1' },
       { registry: 'cache.io', path: 'c/d', ref: 'cache.io/c/d:buildcache' }
     ]);
-  });
-
-  test('proxies turn the check off', () => {
-    expect([proxied({ HTTPS_PROXY: 'http://p:3128' }), proxied({ no_proxy: 'x' })]).toEqual([true, false]);
   });
 });
 
@@ -130,12 +126,6 @@ describe('preflight', () => {
     await expect(
       preflight([dest('r.io')], { DOCKER_CONFIG: configDir(auths) }, fakeGet(routes).get)
     ).resolves.toBeUndefined();
-  });
-
-  test('nothing is asked behind a proxy', async () => {
-    const { get, seen } = fakeGet([]);
-    await preflight([dest('r.io')], { HTTPS_PROXY: 'http://proxy:3128' }, get);
-    expect(seen).toEqual([]);
   });
 });
 

@@ -1,6 +1,5 @@
 import { InputError } from '../../../src/common/runner.js';
 import { parseRegistryAuth, readLoginInputs } from '../../../src/login/inputs.js';
-import { authKey, checkRegistry, isDockerHub, registryHost } from '../../../src/login/registry.js';
 
 const source = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 const env = { GITHUB_ACTOR: 'mona' };
@@ -87,39 +86,5 @@ describe('readLoginInputs', () => {
     } catch (err) {
       expect(String(err)).not.toContain('s3cret');
     }
-  });
-});
-
-describe('registry names', () => {
-  test.each([
-    ['', 'https://index.docker.io/v1/', true],
-    ['docker.io', 'https://index.docker.io/v1/', true],
-    ['registry-1.docker.io', 'https://index.docker.io/v1/', true],
-    ['ghcr.io', 'ghcr.io', false],
-    ['https://GHCR.io/', 'ghcr.io', false],
-    ['127.0.0.1:5001', '127.0.0.1:5001', false]
-  ])('%j → key %j', (registry, key, hub) => {
-    expect(authKey(registry)).toBe(key);
-    expect(isDockerHub(registry)).toBe(hub);
-  });
-
-  test.each([
-    ['', 'docker.io'],
-    ['ghcr.io', 'ghcr.io'],
-    ['https://ghcr.io', 'https://ghcr.io'],
-    ['[::1]:5000', '[::1]:5000'],
-    ['registry.example.com/some/path', 'registry.example.com/some/path']
-  ])('checkRegistry(%j) = %j', (input, expected) => {
-    expect(checkRegistry(input, 'registry')).toBe(expected);
-  });
-
-  test.each(['ghcr io', 'ghcr.io:port', '-bad.io', 'a..b'])('checkRegistry(%j) fails', input => {
-    expect(() => checkRegistry(input, 'registry')).toThrow(
-      `Input "registry" is not a registry host: "${input}"`
-    );
-  });
-
-  test('registryHost drops scheme and path', () => {
-    expect(registryHost('https://Example.com:443/v2/')).toBe('example.com:443');
   });
 });

@@ -9,7 +9,7 @@ import {
   readConfig,
   withEntries,
   writeConfig
-} from '../../../src/login/docker-config.js';
+} from '../../../src/common/docker-config.js';
 import { loginFailure, parseLoginState, postLogin, runLogin } from '../../../src/login/main.js';
 import { parseFileCommands } from '../../support/action-runner.js';
 

@@ -1,4 +1,4 @@
-import { defaultImages, packagesOf, registryOf } from '../../../src/pipeline/images.js';
+import { defaultImages, packagesOf } from '../../../src/pipeline/images.js';
 import { loginEntries, type LoginSources } from '../../../src/pipeline/logins.js';
 
 describe('default images', () => {
@@ -11,16 +11,6 @@ describe('default images', () => {
 
   test('a missing GITHUB_REPOSITORY is an error', () => {
     expect(() => defaultImages({}, '')).toThrow('GITHUB_REPOSITORY must be owner/repo, got ""');
-  });
-
-  test.each([
-    ['ghcr.io/o/r', 'ghcr.io'],
-    ['127.0.0.1:5001/o/r', '127.0.0.1:5001'],
-    ['localhost/r', 'localhost'],
-    ['mona/app', 'docker.io'],
-    ['app', 'docker.io']
-  ])('registry of %s is %s', (image, registry) => {
-    expect(registryOf(image)).toBe(registry);
   });
 
   test('packages of an owner on a registry, nested names kept', () => {

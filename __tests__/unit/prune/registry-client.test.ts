@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { pushBlob } from '../../../src/common/registry/blobs.js';
 import { parseChallenges } from '../../../src/common/registry/challenge.js';
-import { RegistryClient, registryBaseUrl } from '../../../src/common/registry/client.js';
+import { RegistryClient } from '../../../src/common/registry/client.js';
 import { mapLimit } from '../../../src/common/registry/limit.js';
 import { MediaType, parseManifest, sha256Digest } from '../../../src/common/registry/media.js';
 import { startGhcr, type Ghcr } from '../../support/ghcr/index.js';
@@ -31,15 +31,6 @@ describe('parseChallenges', () => {
     ],
     ['', []]
   ])('%j', (header, expected) => expect(parseChallenges(header)).toEqual(expected));
-});
-
-describe('registryBaseUrl', () => {
-  test.each([
-    ['ghcr.io', 'https://ghcr.io'],
-    ['127.0.0.1:5003', 'http://127.0.0.1:5003'],
-    ['localhost:5000/', 'http://localhost:5000'],
-    ['https://127.0.0.1:5003', 'https://127.0.0.1:5003']
-  ])('%j', (registry, url) => expect(registryBaseUrl(registry)).toBe(url));
 });
 
 describe('parseManifest', () => {

@@ -2,6 +2,7 @@
  * Registry authorization: answers a `WWW-Authenticate` challenge with Basic credentials or with a
  * bearer token fetched from the challenge's realm, and caches tokens per scope until they expire.
  */
+import type { FetchLike } from '../transport.js';
 import type { Challenge } from './challenge.js';
 
 export interface Credentials {
@@ -13,8 +14,6 @@ interface CachedToken {
   value: string;
   expiresAt: number;
 }
-
-export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
 export function basicAuthorization(creds: Credentials): string {
   return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;

@@ -1,13 +1,15 @@
 /**
  * A client of the OCI distribution API: manifests (GET/HEAD/PUT/DELETE), tag lists and blob upload,
  * with bearer/basic challenges answered once per scope, bounded concurrency and retries of transient
- * failures (5xx, 429, network errors).
+ * failures (5xx, 429, network errors). Credentials and tokens go only to the registry's own origin:
+ * an upload `Location` or a `Link` page on another host is requested without them.
  */
-import { Authorizer, type Credentials, type FetchLike } from './auth.js';
+import { registryBaseUrl } from '../reference.js';
+import { keepAliveFetch, type FetchLike } from '../transport.js';
+import { Authorizer, type Credentials } from './auth.js';
 import { parseChallenges } from './challenge.js';
 import { drain, RegistryError, registryError } from './errors.js';
 import { limiter, type Limiter } from './limit.js';
-import { keepAliveFetch } from './transport.js';
 import { MANIFEST_ACCEPT, isDigest, sha256Digest } from './media.js';
 
 export { RegistryError } from './errors.js';
@@ -44,14 +46,6 @@ type Action = 'pull' | 'push' | 'delete';
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 
-export function registryBaseUrl(registry: string): string {
-  if (/^https?:\/\//.test(registry)) return registry.replace(/\/+$/, '');
-  const host = registry.replace(/\/+$/, '');
-  const hostname = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  const loopback = hostname === 'localhost' || /^127\./.test(hostname) || hostname === '::1';
-  return `${loopback ? 'http' : 'https'}://${host}`;
-}
-
 function actionFor(method: string): Action {
   if (method === 'GET' || method === 'HEAD') return 'pull';
   return method === 'DELETE' ? 'delete' : 'push';
@@ -65,6 +59,8 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 export class RegistryClient {
   readonly baseUrl: string;
+  /** The origin that asked for credentials: the only one that gets them. */
+  private readonly origin: string;
   /** HTTP requests sent to the registry (token endpoint calls excluded), retries included. */
   requests = 0;
   private readonly auth: Authorizer;
@@ -77,6 +73,7 @@ export class RegistryClient {
 
   constructor(opts: RegistryClientOptions) {
     this.baseUrl = registryBaseUrl(opts.registry);
+    this.origin = new URL(this.baseUrl).origin;
     this.fetcher = opts.fetch ?? keepAliveFetch((opts.concurrency ?? 32) + 2);
     this.auth = new Authorizer(this.fetcher, opts.credentials);
     this.limit = limiter(opts.concurrency ?? 32);
@@ -115,12 +112,13 @@ export class RegistryClient {
     init: { headers?: Record<string, string>; body?: Buffer } = {}
   ): Promise<Response> {
     const url = path.startsWith('http') ? path : `${this.baseUrl}/v2/${repository}/${path}`;
+    const own = new URL(url).origin === this.origin;
     const scope = scopeFor(repository, actionFor(method));
     await this.learnChallenge();
     return this.limit(async () => {
       for (let attempt = 0, reauthorized = false; ; attempt++) {
         const headers: Record<string, string> = { ...init.headers };
-        const authorization = await this.auth.header(scope);
+        const authorization = own ? await this.auth.header(scope) : undefined;
         if (authorization) headers.authorization = authorization;
         let res: Response;
         try {
@@ -134,7 +132,7 @@ export class RegistryClient {
           }
           throw new RegistryError(`${method} ${url}: ${(err as Error).message}`, 0);
         }
-        if (res.status === 401 && !reauthorized) {
+        if (res.status === 401 && own && !reauthorized) {
           const challenge = parseChallenges(res.headers.get('www-authenticate') ?? '')[0];
           await drain(res);
           if (!challenge) throw new RegistryError(`${method} ${url}: 401 without a challenge`, 401);

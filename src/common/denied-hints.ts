@@ -1,5 +1,5 @@
 /** What to do about a registry's "denied": which of GHCR's usual causes applies. */
-import { isGhcr } from './registry.js';
+import { isGhcr } from './reference.js';
 
 /** Where a token comes from, judged by how it was given and its prefix. */
 export type TokenKind = 'github-token' | 'pat-classic' | 'pat-fine-grained' | 'app' | 'oauth' | 'unknown';

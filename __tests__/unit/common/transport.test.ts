@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { keepAliveFetch } from '../../../src/common/registry/transport.js';
+import { keepAliveFetch } from '../../../src/common/transport.js';
 
 let a: Server;
 let b: Server;

@@ -1,4 +1,4 @@
-import { deniedHint, tokenKind, type HintContext } from '../../../src/login/hints.js';
+import { deniedHint, tokenKind, type HintContext } from '../../../src/common/denied-hints.js';
 
 const PERMISSIONS = 'lacks `permissions: packages: write`';
 const LINKED = '"Manage Actions access", add this repository';

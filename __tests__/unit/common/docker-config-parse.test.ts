@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readConfig } from '../../../src/login/docker-config.js';
+import { readConfig } from '../../../src/common/docker-config.js';
 
 describe('readConfig', () => {
   const file = (text: string) => {

@@ -1,0 +1,95 @@
+/**
+ * A fetch over node:http(s) with keep-alive agents and the environment's proxy (see proxy.ts).
+ * Node's built-in fetch ignores HTTPS_PROXY and opens a new connection after every HEAD request,
+ * which against a TLS registry means a handshake per HEAD; this one reuses connections for every
+ * method. Redirects are followed as fetch follows them (303, and 301/302 after a POST, become a GET),
+ * and the `authorization` header never goes to another origin.
+ */
+import type http from 'node:http';
+import { Routes } from './proxy.js';
+
+export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
+
+const NULL_BODY = new Set([101, 204, 205, 304]);
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+function toHeaders(raw: http.IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    for (const v of [value ?? []].flat()) headers.append(name, v);
+  }
+  return headers;
+}
+
+function plainHeaders(headers: RequestInit['headers']): Record<string, string> {
+  return Object.fromEntries(new Headers(headers ?? {}).entries());
+}
+
+type Body = string | Buffer | Uint8Array | undefined;
+
+function bodyOf(init: RequestInit): Body {
+  const body = init.body;
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  throw new TypeError('request bodies are strings or bytes');
+}
+
+/** A fetch with one pool of `maxSockets` connections per route. */
+export function keepAliveFetch(maxSockets: number, env: NodeJS.ProcessEnv = process.env): FetchLike {
+  const routes = new Routes({ keepAlive: true, maxSockets }, env);
+  const once = (
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: Body,
+    signal?: AbortSignal | null
+  ) =>
+    new Promise<Response>((resolve, reject) => {
+      const req = routes.request(url, { method, headers, signal: signal ?? undefined }, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const status = res.statusCode ?? 502;
+          const content = method === 'HEAD' || NULL_BODY.has(status) ? null : Buffer.concat(chunks);
+          const response = new Response(content, {
+            status,
+            statusText: res.statusMessage,
+            headers: toHeaders(res.headers)
+          });
+          Object.defineProperty(response, 'url', { value: url.href });
+          resolve(response);
+        });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  return async (input, init = {}) => {
+    let url = new URL(input);
+    let method = (init.method ?? 'GET').toUpperCase();
+    let headers = plainHeaders(init.headers);
+    let body = bodyOf(init);
+    for (let hops = 0; ; hops++) {
+      const res = await once(url, method, headers, body, init.signal);
+      const location = res.headers.get('location');
+      if (!REDIRECT.has(res.status) || !location || init.redirect === 'manual' || hops >= MAX_REDIRECTS)
+        return res;
+      await res.arrayBuffer().catch(() => undefined);
+      const next = new URL(location, url);
+      if (
+        (res.status === 303 && method !== 'HEAD') ||
+        ((res.status === 301 || res.status === 302) && method === 'POST')
+      ) {
+        method = 'GET';
+        body = undefined;
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/.test(name)));
+      }
+      if (next.origin !== url.origin) {
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'authorization'));
+      }
+      url = next;
+    }
+  };
+}
