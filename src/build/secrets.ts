@@ -59,7 +59,11 @@ export function parseSecrets(text: string, input = 'secrets'): Secret[] {
         `Input "${input}" line ${line} is not id=value with an id of letters, digits, ".", "_" or "-"; ${QUOTING}`
       );
     }
-    if (value.trim() === '') throw new InputError(`Input "${input}" line ${line} has an empty value`);
+    if (value.trim() === '') {
+      throw new InputError(
+        `Input "${input}" line ${line} has an empty value: is its secret set? If the line belongs to the value above, ${QUOTING}`
+      );
+    }
     secrets.push({ id, value });
   }
   return secrets;

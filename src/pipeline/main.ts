@@ -15,6 +15,7 @@ import {
 import { decidePush } from '../build/push.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
+import { maskSecrets } from '../build/secrets.js';
 import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
 import { loadContext } from '../meta/context.js';
 import { readMetaInputs } from '../meta/inputs.js';
@@ -60,6 +61,8 @@ export async function runPipeline(
   const metaInputs = named('meta', () => readMetaInputs(stageSource(root, 'meta', images), env, warning));
   const build =
     p.mode === 'merge' ? undefined : named('build', () => readBuildInputs(stageSource(root, 'build')));
+  // Masked before meta, login or anything else can print.
+  if (build) maskSecrets(build.secrets);
   if (p.mode === 'platform' && build && build.platforms.length !== 1) {
     throw new InputError(
       `Input "platforms" must name exactly one platform with mode "platform", got "${build.platforms.join(',')}"`
