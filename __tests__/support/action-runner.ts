@@ -64,6 +64,8 @@ export interface StepResult {
   pid: number;
   /** When a signal was sent: the step's descendants just before, else []. */
   descendants: ProcessSeen[];
+  /** When a signal was sent: how long the step took to exit after it, in ms. */
+  exitAfterSignalMs?: number;
 }
 
 /** Parses a runner file command file (`name<<DELIM` heredocs, or legacy `name=value`). */
@@ -163,6 +165,7 @@ async function spawnStep(
     stderr: string;
     pid: number;
     descendants: ProcessSeen[];
+    exitAfterSignalMs?: number;
   }>((res, rej) => {
     const child = spawn(node(), [script], {
       env,
@@ -173,6 +176,7 @@ async function spawnStep(
     let stdout = '';
     let stderr = '';
     let descendants: ProcessSeen[] = [];
+    let signalledAt = 0;
     child.stdout.on('data', c => (stdout += c));
     child.stderr.on('data', c => (stderr += c));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -183,6 +187,7 @@ async function spawnStep(
           clearInterval(poll);
           if (child.exitCode !== null || child.pid === undefined) return;
           descendants = descendantsOf(child.pid);
+          signalledAt = Date.now();
           child.kill(signal.name);
         }, 20)
       : undefined;
@@ -190,7 +195,8 @@ async function spawnStep(
     child.on('close', code => {
       clearTimeout(timer);
       clearInterval(poll);
-      res({ code: code ?? -1, stdout, stderr, pid: child.pid ?? -1, descendants });
+      const exitAfterSignalMs = signalledAt ? Date.now() - signalledAt : undefined;
+      res({ code: code ?? -1, stdout, stderr, pid: child.pid ?? -1, descendants, exitAfterSignalMs });
     });
   });
 }
