@@ -61,34 +61,40 @@ const leftIn = (workdir: string) => {
 
 beforeAll(() => ensureStack());
 
-test('SIGTERM during the build: buildx stopped, RUNNER_TEMP emptied, step failed; post step clean', async () => {
-  const { opts, secret } = cancellable({
-    name: 'SIGTERM',
-    afterMs: 1800,
-    whenOutput: /^#\d+ \[internal\] load build definition/m
-  });
-  const step = await runAction({ ...opts, post: false });
+test.each([
+  ['SIGTERM', 143],
+  ['SIGINT', 130]
+] as const)(
+  '%s during the build: buildx stopped, RUNNER_TEMP emptied, step failed; post step clean',
+  async (signal, code) => {
+    const { opts, secret } = cancellable({
+      name: signal,
+      afterMs: 1800,
+      whenOutput: /^#\d+ \[internal\] load build definition/m
+    });
+    const step = await runAction({ ...opts, post: false });
 
-  // The signal found buildx running (with its secret file in RUNNER_TEMP) ...
-  expect(buildx(step.descendants).length).toBeGreaterThan(0);
-  // ... and the step stopped it before exiting, without waiting for the 30 s RUN step.
-  expect(step.descendants.filter(stillRunning)).toEqual([]);
-  expect(step.exitAfterSignalMs).toBeLessThan(15_000);
-  expect(step.code).toBe(143);
-  expect(step.errors).toEqual([
-    "Cancelled (SIGTERM): stopping the running commands and removing this step's files"
-  ]);
-  expect(leftIn(step.workdir)).toEqual([]);
-  // The secret was masked before the first line of the log that is not a command to the runner.
-  const firstLine = step.stdout.split('\n').find(l => !l.startsWith('::'));
-  expect(step.stdout.indexOf(`::add-mask::${secret}`)).toBeGreaterThanOrEqual(0);
-  expect(step.stdout.indexOf(`::add-mask::${secret}`)).toBeLessThan(step.stdout.indexOf(firstLine!));
+    // The signal found buildx running (with its secret file in RUNNER_TEMP) ...
+    expect(buildx(step.descendants).length).toBeGreaterThan(0);
+    // ... and the step stopped it before exiting, without waiting for the 30 s RUN step.
+    expect(step.descendants.filter(stillRunning)).toEqual([]);
+    expect(step.exitAfterSignalMs).toBeLessThan(15_000);
+    expect(step.code).toBe(code);
+    expect(step.errors).toEqual([
+      `Cancelled (${signal}): stopping the running commands and removing this step's files`
+    ]);
+    expect(leftIn(step.workdir)).toEqual([]);
+    // The secret was masked before the first line of the log that is not a command to the runner.
+    const firstLine = step.stdout.split('\n').find(l => !l.startsWith('::'));
+    expect(step.stdout.indexOf(`::add-mask::${secret}`)).toBeGreaterThanOrEqual(0);
+    expect(step.stdout.indexOf(`::add-mask::${secret}`)).toBeLessThan(step.stdout.indexOf(firstLine!));
 
-  const post = await runStep({ ...opts, workdir: step.workdir, signal: undefined }, 'post', step.state);
-  expect(post.code).toBe(0);
-  expect(post.errors).toEqual([]);
-  expect(leftIn(step.workdir)).toEqual([]);
-});
+    const post = await runStep({ ...opts, workdir: step.workdir, signal: undefined }, 'post', step.state);
+    expect(post.code).toBe(0);
+    expect(post.errors).toEqual([]);
+    expect(leftIn(step.workdir)).toEqual([]);
+  }
+);
 
 test('SIGKILL during the build: the post step stops the build left running and removes its files', async () => {
   const { opts } = cancellable({
