@@ -220,7 +220,7 @@ export async function removeLeftovers(env: NodeJS.ProcessEnv = process.env): Pro
         info(`Stopped a command the main step left running (process group ${name.slice(0, -4)})`);
       }
     }
-    info(`Removing ${folder}, left by the main step`);
+    info(`Removing ${folder} (written by the main step)`);
   }
   removeTempFolders(folders);
 }
