@@ -4,7 +4,7 @@
  * the post step with the state the main step saved. Node is ACTION_NODE (Node 24 in CI) or this one.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,18 @@ export interface RunOptions {
   /** Extra defaults for `${{ github.token }}` and friends in input defaults. */
   githubToken?: string;
   timeoutMs?: number;
+  /** Sends the step a signal, as a cancelled workflow does: `afterMs` after the start, once its
+   * output matches `whenOutput` (when given). */
+  signal?: { name: NodeJS.Signals; afterMs: number; whenOutput?: RegExp };
+}
+
+/** A process seen under the step (from /proc). */
+export interface ProcessSeen {
+  pid: number;
+  pgrp: number;
+  /** Start time (clock ticks since boot): with the pid, tells it from a later process. */
+  start: string;
+  cmdline: string;
 }
 
 export interface StepResult {
@@ -48,6 +60,12 @@ export interface StepResult {
   /** Values registered with ::add-mask::. */
   masked: string[];
   workdir: string;
+  /** The step's node process. */
+  pid: number;
+  /** When a signal was sent: the step's descendants just before, else []. */
+  descendants: ProcessSeen[];
+  /** When a signal was sent: how long the step took to exit after it, in ms. */
+  exitAfterSignalMs?: number;
 }
 
 /** Parses a runner file command file (`name<<DELIM` heredocs, or legacy `name=value`). */
@@ -93,22 +111,92 @@ function node(): string {
   return process.env.ACTION_NODE || process.execPath;
 }
 
-async function spawnStep(script: string, env: NodeJS.ProcessEnv, timeoutMs: number) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((res, rej) => {
+function procStat(pid: string): { ppid: number; pgrp: number; start: string } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    if (f[0] === 'Z') return undefined;
+    return { ppid: Number(f[1]), pgrp: Number(f[2]), start: f[19] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The live descendants of `root` (children, their children, ...). */
+export function descendantsOf(root: number): ProcessSeen[] {
+  const all = readdirSync('/proc')
+    .filter(n => /^\d+$/.test(n))
+    .map(n => ({ pid: Number(n), stat: procStat(n) }))
+    .filter(p => p.stat !== undefined);
+  const found: ProcessSeen[] = [];
+  const parents = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of all) {
+      if (parents.has(p.pid) || !parents.has(p.stat!.ppid)) continue;
+      parents.add(p.pid);
+      grew = true;
+      let cmdline: string;
+      try {
+        cmdline = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      } catch {
+        continue;
+      }
+      found.push({ pid: p.pid, pgrp: p.stat!.pgrp, start: p.stat!.start, cmdline });
+    }
+  }
+  return found;
+}
+
+/** Whether a process seen earlier still runs (same pid and start time, not a zombie). */
+export function stillRunning(p: ProcessSeen): boolean {
+  return procStat(String(p.pid))?.start === p.start;
+}
+
+async function spawnStep(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  signal?: RunOptions['signal']
+) {
+  return new Promise<{
+    code: number;
+    stdout: string;
+    stderr: string;
+    pid: number;
+    descendants: ProcessSeen[];
+    exitAfterSignalMs?: number;
+  }>((res, rej) => {
     const child = spawn(node(), [script], {
       env,
       cwd: env.GITHUB_WORKSPACE,
       stdio: ['ignore', 'pipe', 'pipe']
     });
+    const started = Date.now();
     let stdout = '';
     let stderr = '';
+    let descendants: ProcessSeen[] = [];
+    let signalledAt = 0;
     child.stdout.on('data', c => (stdout += c));
     child.stderr.on('data', c => (stderr += c));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const poll = signal
+      ? setInterval(() => {
+          if (Date.now() - started < signal.afterMs) return;
+          if (signal.whenOutput && !signal.whenOutput.test(stdout)) return;
+          clearInterval(poll);
+          if (child.exitCode !== null || child.pid === undefined) return;
+          descendants = descendantsOf(child.pid);
+          signalledAt = Date.now();
+          child.kill(signal.name);
+        }, 20)
+      : undefined;
     child.on('error', rej);
     child.on('close', code => {
       clearTimeout(timer);
-      res({ code: code ?? -1, stdout, stderr });
+      clearInterval(poll);
+      const exitAfterSignalMs = signalledAt ? Date.now() - signalledAt : undefined;
+      res({ code: code ?? -1, stdout, stderr, pid: child.pid ?? -1, descendants, exitAfterSignalMs });
     });
   });
 }
@@ -192,7 +280,12 @@ export async function runStep(
     writeFileSync(f, '');
     env[k] = f;
   }
-  const run = await spawnStep(join(dirname(actionPath), script), env, opts.timeoutMs ?? 120_000);
+  const run = await spawnStep(
+    join(dirname(actionPath), script),
+    env,
+    opts.timeoutMs ?? 120_000,
+    phase === 'main' ? opts.signal : undefined
+  );
   const read = (f: string) => readFileSync(f, 'utf8');
   return {
     ...run,

@@ -4,6 +4,7 @@ import { booleanFrom, InputError, stepInputs, type InputSource } from '../common
 import { checkCacheEntries } from './cache.js';
 import { parsePlatform } from './platforms.js';
 import { parseReference } from '../common/reference.js';
+import { parseSecrets, type Secret } from './secrets.js';
 
 export type PushMode = boolean | 'auto';
 export const CACHE_MODES = ['auto', 'gha', 'registry', 'none'] as const;
@@ -16,7 +17,8 @@ export interface BuildInputs {
   buildArgs: string[];
   buildContexts: string[];
   target: string;
-  secrets: string[];
+  /** Parsed at once: no error ever repeats a secret's text. */
+  secrets: Secret[];
   secretFiles: string[];
   secretEnvs: string[];
   ssh: string[];
@@ -92,7 +94,7 @@ export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
     buildArgs: lines('build-args'),
     buildContexts: lines('build-contexts'),
     target: source('target'),
-    secrets: lines('secrets'),
+    secrets: parseSecrets(source('secrets')),
     secretFiles: lines('secret-files'),
     secretEnvs: list('secret-envs'),
     ssh: list('ssh'),
@@ -118,7 +120,6 @@ export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
   };
   inputs.platforms.forEach(p => parsePlatform(p));
   inputs.tags.forEach(t => parseReference(t));
-  checkIds('secrets', inputs.secrets, 'id=value');
   checkIds('secret-files', inputs.secretFiles, 'id=path');
   checkIds('secret-envs', inputs.secretEnvs, 'id=ENV_VARIABLE');
   checkIds('build-contexts', inputs.buildContexts, 'name=source');

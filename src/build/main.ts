@@ -1,16 +1,7 @@
 /** The build stage: one `docker buildx build` from the inputs and meta's values; post removes a made builder. */
 import { randomBytes } from 'node:crypto';
 import { errorLine, exec } from '../common/exec.js';
-import {
-  appendSummary,
-  getState,
-  group,
-  info,
-  saveState,
-  setOutput,
-  setSecret,
-  warning
-} from '../common/runner.js';
+import { appendSummary, getState, group, info, saveState, setOutput, warning } from '../common/runner.js';
 import type { BuildPlan } from './args.js';
 import { builderName, chooseBuilder, createBuilderArgs } from './builder.js';
 import { detectEngine, type EngineFacts } from './engine.js';
@@ -29,7 +20,7 @@ import { destinations, preflight } from './preflight.js';
 import { countSteps, type StepCount } from './progress.js';
 import { emulatorsNeeded, installArgs, readHandlers, runnableArches } from './qemu.js';
 import { executeBuild, pushedDigest } from './run.js';
-import { secretValues } from './secrets.js';
+import { maskSecrets } from './secrets.js';
 import { buildSummary } from './summary.js';
 
 export { readBuildInputs } from './inputs.js';
@@ -121,11 +112,7 @@ export async function runBuild(
   const started = performance.now();
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
-  for (const value of secretValues(inputs)) {
-    // The runner masks line by line in multi-line output: mask each line of a multi-line secret too.
-    const lines = value.split(/\r?\n/).filter(l => l.trim().length > 3);
-    for (const part of new Set([value, ...lines])) setSecret(part);
-  }
+  maskSecrets(inputs.secrets);
 
   checkLocalPaths(inputs, deps.cwd ?? process.cwd());
   // The registries are asked (read-only) while the engine is: each takes about 0.1 s.

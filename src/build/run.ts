@@ -1,10 +1,9 @@
 /** Runs `docker buildx build` for a plan: private temp files, one retry of a transient push error, metadata. */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine, exec, ExecError } from '../common/exec.js';
-import { info, warning } from '../common/runner.js';
+import { info, tempFolder, warning } from '../common/runner.js';
 import { deniedHint } from '../common/denied-hints.js';
 import { buildArgv, commandLine, type BuildPlan } from './args.js';
 import { isTransientPushError } from './progress.js';
@@ -32,11 +31,21 @@ function failure(line: string, tags: string[], env: NodeJS.ProcessEnv): Error {
 const RETRIES = 2;
 
 /** Runs buildx; runs it again (from cache) after a transient registry error while pushing. */
-async function runBuildx(run: typeof exec, argv: string[], plan: BuildPlan, env: NodeJS.ProcessEnv) {
+async function runBuildx(
+  run: typeof exec,
+  argv: string[],
+  plan: BuildPlan,
+  env: NodeJS.ProcessEnv,
+  pidFile: string
+) {
   let firstLog = '';
   for (let attempt = 0; ; attempt++) {
     try {
-      return { result: await run('docker', argv, { env, stream: true }), firstLog, retries: attempt };
+      return {
+        result: await run('docker', argv, { env, stream: true, pidFile }),
+        firstLog,
+        retries: attempt
+      };
     } catch (err) {
       if (!(err instanceof ExecError)) throw err;
       const line = errorLine(err.result.stderr) || errorLine(err.result.stdout);
@@ -61,29 +70,32 @@ function readMetadata(file: string): Record<string, unknown> {
 
 /** Without --metadata-file (old buildx), the digest of what was pushed, read back from the registry. */
 export async function pushedDigest(run: typeof exec, tag: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const raw = await run('docker', ['buildx', 'imagetools', 'inspect', '--raw', tag], { env });
-  return `sha256:${createHash('sha256').update(raw.stdout).digest('hex')}`;
+  const raw = await run('docker', ['buildx', 'imagetools', 'inspect', '--raw', tag], { env, bytes: true });
+  // The digest is of the manifest's bytes as the registry serves them, not of their decoded text.
+  return `sha256:${createHash('sha256')
+    .update(raw.stdoutBytes ?? Buffer.from(raw.stdout))
+    .digest('hex')}`;
 }
 
 /**
  * Writes the secret values to private files and points the metadata file into the same private
- * folder (plan.metadataFile is only a name here), runs buildx, and removes the folder.
+ * folder (plan.metadataFile is only a name here), runs buildx, and removes the folder. The folder is
+ * named in the step's state before it exists and everything is written inside the `try` that removes
+ * it; buildx's process group is recorded there too, for the post step of a killed main step.
  */
 export async function executeBuild(
   run: typeof exec,
   plan: BuildPlan,
   env: NodeJS.ProcessEnv
 ): Promise<Executed> {
-  const tempRoot = env.RUNNER_TEMP || tmpdir();
-  mkdirSync(tempRoot, { recursive: true });
-  const temp = mkdtempSync(join(tempRoot, 'build-'));
-  const secrets = writeSecretFiles(plan.inputs, temp);
+  const temp = tempFolder('build-', env);
   try {
+    const secrets = writeSecretFiles(plan.inputs, temp);
     const metadataFile = plan.metadataFile ? join(temp, plan.metadataFile) : '';
-    const argv = buildArgv({ ...plan, secrets: secrets.args, metadataFile });
+    const argv = buildArgv({ ...plan, secrets, metadataFile });
     info(commandLine(argv));
     const t0 = performance.now();
-    const { result, firstLog, retries } = await runBuildx(run, argv, plan, env);
+    const { result, firstLog, retries } = await runBuildx(run, argv, plan, env, join(temp, 'buildx.pid'));
     const buildxMs = performance.now() - t0;
     info(`buildx took ${(buildxMs / 1000).toFixed(3)} s`);
     return {
@@ -93,7 +105,6 @@ export async function executeBuild(
       retried: retries > 0
     };
   } finally {
-    secrets.cleanup();
     rmSync(temp, { recursive: true, force: true });
   }
 }

@@ -1,46 +1,117 @@
-/** Build secrets: `secrets` values go to private files; files and env variables are passed by reference. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * Build secrets: `secrets` values go to private files; files and env variables are passed by reference.
+ *
+ * `secrets` is read as docker/build-push-action documents it: one `id=value` item per line, and a
+ * value over several lines (a key, JSON) quoted as a whole item, quotes inside doubled:
+ *
+ *     "KEY=-----BEGIN ...
+ *     -----END ..."
+ *     "JSON={""a"":1}"
+ *
+ * An unquoted multi-line value falls apart into lines that are not `id=value`: the input is refused,
+ * and no error ever repeats an item's text (it may be part of a secret), only its line number.
+ */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { InputError, setSecret } from '../common/runner.js';
 
-function split(item: string): [id: string, value: string] {
-  const at = item.indexOf('=');
-  return [item.slice(0, at).trim(), item.slice(at + 1)];
+/** An id as a Dockerfile names it in `--mount=type=secret,id=...`. */
+const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+
+export interface Secret {
+  id: string;
+  value: string;
+}
+
+const QUOTING =
+  'a value over several lines must be quoted as a whole item ("id=line 1<newline>line 2"), quotes inside doubled';
+
+/** Parses the `secrets` input (names it `input` in errors); never puts an item's text in an error. */
+export function parseSecrets(text: string, input = 'secrets'): Secret[] {
+  if (text.trim() === '') return [];
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      columns: false,
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    throw new InputError(
+      `Input "${input}"${line ? ` line ${line}` : ''} is not a list of id=value: ${QUOTING}`
+    );
+  }
+  const secrets: Secret[] = [];
+  for (const { record, info } of records) {
+    const item = record.join(',').trim();
+    if (item === '') continue;
+    // info.lines is where the item ends; it starts as many lines earlier as it holds line breaks.
+    const line = info.lines - (item.match(/\n/g)?.length ?? 0);
+    const at = item.indexOf('=');
+    const id = at > 0 ? item.slice(0, at).trim() : '';
+    const value = item.slice(at + 1);
+    if (!SECRET_ID.test(id)) {
+      throw new InputError(
+        `Input "${input}" line ${line} is not id=value with an id of letters, digits, ".", "_" or "-"; ${QUOTING}`
+      );
+    }
+    if (value.trim() === '') {
+      throw new InputError(
+        `Input "${input}" line ${line} has an empty value: is its secret set? If the line belongs to the value above, ${QUOTING}`
+      );
+    }
+    secrets.push({ id, value });
+  }
+  return secrets;
+}
+
+/**
+ * Masks every secret value, and each line of a multi-line one (the runner masks line by line in
+ * multi-line output). Called as soon as the input is read, before anything can print.
+ */
+export function maskSecrets(secrets: Secret[]): void {
+  for (const { value } of secrets) {
+    const lines = value.split(/\r?\n/).filter(l => l.trim().length > 3);
+    for (const part of new Set([value, ...lines])) setSecret(part);
+  }
 }
 
 export interface SecretSpec {
-  secrets: string[];
+  secrets: Secret[];
   secretFiles: string[];
   secretEnvs: string[];
 }
 
-/** The values of `secrets` (to mask before anything prints). */
-export function secretValues(spec: SecretSpec): string[] {
-  return spec.secrets.map(s => split(s)[1]).filter(Boolean);
+function split(item: string): [id: string, value: string] {
+  const at = item.indexOf('=');
+  return [item.slice(0, at).trim(), item.slice(at + 1).trim()];
 }
 
 /** `--secret` values; `fileFor(n)` names the file the n-th `secrets` value is written to. */
 export function secretArgs(spec: SecretSpec, fileFor: (n: number) => string): string[] {
   return [
-    ...spec.secrets.map((s, n) => `id=${split(s)[0]},src=${fileFor(n)}`),
+    ...spec.secrets.map((s, n) => `id=${s.id},src=${fileFor(n)}`),
     ...spec.secretFiles.map(s => {
       const [id, path] = split(s);
-      return `id=${id},src=${path.trim()}`;
+      return `id=${id},src=${path}`;
     }),
     ...spec.secretEnvs.map(s => {
       const [id, env] = split(s);
-      return `id=${id},env=${env.trim()}`;
+      return `id=${id},env=${env}`;
     })
   ];
 }
 
-/** Writes the `secrets` values to 0600 files in a private folder; `cleanup` removes them. */
-export function writeSecretFiles(
-  spec: SecretSpec,
-  tempRoot: string
-): { args: string[]; cleanup: () => void } {
-  if (spec.secrets.length === 0) return { args: secretArgs(spec, () => ''), cleanup: () => {} };
-  const dir = mkdtempSync(join(tempRoot, 'build-secrets-'));
-  const fileFor = (n: number) => join(dir, `secret-${n}`);
-  spec.secrets.forEach((s, n) => writeFileSync(fileFor(n), split(s)[1], { mode: 0o600 }));
-  return { args: secretArgs(spec, fileFor), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+/**
+ * Writes the `secrets` values to 0600 files in `folder`, a private folder that the caller removes in
+ * the `finally` of the `try` this runs in; returns the `--secret` values.
+ */
+export function writeSecretFiles(spec: SecretSpec, folder: string): string[] {
+  const fileFor = (n: number) => join(folder, `secret-${n}`);
+  spec.secrets.forEach((s, n) => writeFileSync(fileFor(n), s.value, { mode: 0o600 }));
+  return secretArgs(spec, fileFor);
 }

@@ -47,6 +47,20 @@ export function inlineEntry(config: DockerConfig, key: string): AuthEntry | unde
   return entry && (entry.auth || entry.identitytoken) ? entry : undefined;
 }
 
+/**
+ * What the post step needs to put back an entry that a login replaces: the inline credentials
+ * (`auth`, and `identitytoken` where the registry issued one) and nothing else. They travel in the
+ * step's state, so no other field of the entry is copied there.
+ */
+export function restorable(entry: AuthEntry | undefined): AuthEntry | undefined {
+  if (!entry) return undefined;
+  const kept: AuthEntry = {};
+  if (typeof entry.auth === 'string' && entry.auth) kept.auth = entry.auth;
+  if (typeof entry.identitytoken === 'string' && entry.identitytoken)
+    kept.identitytoken = entry.identitytoken;
+  return kept.auth || kept.identitytoken ? kept : undefined;
+}
+
 /** The config with `entries` set under `auths` (pure). */
 export function withEntries(config: DockerConfig, entries: Record<string, AuthEntry>): DockerConfig {
   return { ...config, auths: { ...(config.auths ?? {}), ...entries } };

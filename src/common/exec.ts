@@ -1,5 +1,13 @@
-/** Runs a command and captures its output; a failure carries the command's own last error line. */
+/**
+ * Runs a command and captures its output; a failure carries the command's own last error line.
+ * Each child leads its own process group, so that a cancelled step stops the command and whatever it
+ * started (`docker` runs `docker-buildx` as a child); only the tail of its output is kept.
+ */
 import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { processStart, stopGroup } from './processes.js';
+import { onCancel } from './runner.js';
 
 export interface ExecOptions {
   input?: string;
@@ -9,12 +17,22 @@ export interface ExecOptions {
   stream?: boolean;
   /** Resolve instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
+  /** Keep stdout's bytes whole as well (`stdoutBytes`), e.g. to compute a digest of them. */
+  bytes?: boolean;
+  /**
+   * While the command runs, a file holding its process group and start time, so that the post step
+   * can stop a command that a killed main step left running.
+   */
+  pidFile?: string;
 }
 
 export interface ExecResult {
   code: number;
+  /** The decoded output; only the last `OUTPUT_LIMIT` characters of each stream. */
   stdout: string;
   stderr: string;
+  /** stdout's bytes, all of them, when `bytes` was asked for. */
+  stdoutBytes?: Buffer;
 }
 
 export class ExecError extends Error {
@@ -24,6 +42,44 @@ export class ExecError extends Error {
   ) {
     super(message);
     this.name = 'ExecError';
+  }
+}
+
+/** How much of each output stream is kept, in characters: errors need the tail, not a whole build log. */
+export const OUTPUT_LIMIT = 1 << 20;
+
+/**
+ * The decoded tail of a byte stream: a streaming decoder keeps a UTF-8 character split between two
+ * chunks whole; beyond `limit` characters the head is dropped, at a line break where there is one.
+ */
+export class OutputTail {
+  private readonly decoder = new StringDecoder('utf8');
+  private text = '';
+  /** Characters dropped from the head. */
+  dropped = 0;
+
+  constructor(private readonly limit = OUTPUT_LIMIT) {}
+
+  write(chunk: Buffer): void {
+    this.keep(this.decoder.write(chunk));
+  }
+
+  end(): string {
+    this.keep(this.decoder.end());
+    return this.text;
+  }
+
+  private keep(part: string): void {
+    if (!part) return;
+    this.text += part;
+    // Trimmed only once the text is twice the limit, so that a long output is sliced seldom.
+    if (this.text.length <= this.limit * 2) return;
+    let cut = this.text.length - this.limit;
+    const line = this.text.indexOf('\n', cut);
+    if (line >= 0 && line < this.text.length - 1) cut = line + 1;
+    else if (/[\uDC00-\uDFFF]/.test(this.text[cut])) cut++; // never half a surrogate pair
+    this.dropped += cut;
+    this.text = this.text.slice(cut);
   }
 }
 
@@ -37,30 +93,63 @@ export function errorLine(output: string): string {
   return (marked.at(-1) ?? lines.at(-1) ?? '').replace(/^#\d+\s+/, '');
 }
 
+/** Children running now, by pid: a cancelled step stops their process groups. */
+const running = new Map<number, Promise<void>>();
+let cancelHooked = false;
+
+async function stopRunning(): Promise<void> {
+  await Promise.all([...running.entries()].map(([pid, closed]) => stopGroup(pid, closed)));
+}
+
 export function exec(command: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  if (!cancelHooked) {
+    cancelHooked = true;
+    onCancel(stopRunning);
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe']
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true
     });
-    let stdout = '';
-    let stderr = '';
+    const pid = child.pid;
+    let closed: () => void = () => {};
+    if (pid !== undefined) {
+      running.set(pid, new Promise<void>(res => (closed = res)));
+      if (opts.pidFile) writeFileSync(opts.pidFile, `${pid} ${processStart(pid)}\n`, { mode: 0o600 });
+    }
+    const forget = () => {
+      if (pid === undefined) return;
+      running.delete(pid);
+      if (opts.pidFile) rmSync(opts.pidFile, { force: true });
+      closed();
+    };
+    const out = new OutputTail();
+    const err = new OutputTail();
+    const bytes: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
+      out.write(chunk);
+      if (opts.bytes) bytes.push(chunk);
       if (opts.stream) process.stdout.write(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
+      err.write(chunk);
       if (opts.stream) process.stdout.write(chunk);
     });
-    child.on('error', err =>
-      reject(new ExecError(`${command}: ${err.message}`, { code: -1, stdout, stderr }))
-    );
-    child.on('close', code => {
-      const result = { code: code ?? -1, stdout, stderr };
+    child.on('error', e => {
+      forget();
+      reject(new ExecError(`${command}: ${e.message}`, { code: -1, stdout: out.end(), stderr: err.end() }));
+    });
+    child.on('close', (code, signal) => {
+      forget();
+      const result: ExecResult = { code: code ?? -1, stdout: out.end(), stderr: err.end() };
+      if (opts.bytes) result.stdoutBytes = Buffer.concat(bytes);
       if (result.code !== 0 && !opts.allowFailure) {
-        const line = errorLine(stderr) || errorLine(stdout) || `exit code ${result.code}`;
+        const line =
+          errorLine(result.stderr) ||
+          errorLine(result.stdout) ||
+          (signal ? `stopped by ${signal}` : `exit code ${result.code}`);
         reject(
           new ExecError(`${command} ${args[0] ?? ''} failed: ${line}`.replace(/\s+failed/, ' failed'), result)
         );

@@ -4,9 +4,11 @@
  * Written against the documented protocol rather than @actions/core: that package also loads an HTTP
  * client for OIDC that no stage uses, which costs every step about 75 ms and 0.5 MB of bundle.
  */
-import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
-import { EOL } from 'node:os';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { EOL, tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { stopRecorded } from './processes.js';
 
 /** A problem with what the user asked for: reported as one error line, without a stack trace. */
 export class InputError extends Error {
@@ -153,14 +155,112 @@ export function markMainDone(): void {
   saveState('isPost', 'true');
 }
 
+/** What a cancelled step does before it exits: stop its children, remove its files. */
+const cancelHooks = new Set<() => void | Promise<void>>();
+
+/** Runs `hook` when the step is cancelled (SIGINT, SIGTERM); returns a function that unregisters it. */
+export function onCancel(hook: () => void | Promise<void>): () => void {
+  cancelHooks.add(hook);
+  return () => cancelHooks.delete(hook);
+}
+
+const TEMP_STATE = 'temp-folders';
+const tempFolders: string[] = [];
+
+function removeTempFolders(folders: string[]): void {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+}
+
+/**
+ * A new private folder under RUNNER_TEMP for what the step writes there (secret files, bake files,
+ * buildx's metadata). Its name goes into the step's state before it exists: a cancelled step removes
+ * it before exiting, and the post step removes it after a main step that was killed outright.
+ */
+export function tempFolder(prefix: string, env: NodeJS.ProcessEnv = process.env): string {
+  const root = resolve(env.RUNNER_TEMP || tmpdir());
+  mkdirSync(root, { recursive: true });
+  const folder = join(root, `${prefix}${randomBytes(6).toString('hex')}`);
+  if (tempFolders.length === 0) onCancel(() => removeTempFolders(tempFolders));
+  tempFolders.push(folder);
+  saveState(TEMP_STATE, tempFolders);
+  mkdirSync(folder, { mode: 0o700 });
+  return folder;
+}
+
+/** The folders a main step named in its state: only direct children of RUNNER_TEMP (or the OS temp). */
+function recordedTempFolders(env: NodeJS.ProcessEnv): string[] {
+  let listed: unknown;
+  try {
+    listed = JSON.parse(getState(TEMP_STATE) || '[]');
+  } catch {
+    return [];
+  }
+  const roots = [resolve(env.RUNNER_TEMP || tmpdir()), resolve(tmpdir())];
+  return (Array.isArray(listed) ? listed : []).filter(
+    (f): f is string =>
+      typeof f === 'string' && isAbsolute(f) && roots.includes(dirname(f)) && basename(f) !== ''
+  );
+}
+
+/**
+ * The post step's cleanup of a main step that was killed (SIGKILL, a lost runner): stops the commands
+ * it left running (recorded in `*.pid` files) and removes the folders it named in its state.
+ */
+export async function removeLeftovers(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const folders = recordedTempFolders(env);
+  for (const folder of folders) {
+    let names: string[];
+    try {
+      names = readdirSync(folder).filter(n => n.endsWith('.pid'));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (await stopRecorded(readFileSync(join(folder, name), 'utf8'))) {
+        info(`Stopped a command the main step left running (process group ${name.slice(0, -4)})`);
+      }
+    }
+    info(`Removing ${folder} (written by the main step)`);
+  }
+  removeTempFolders(folders);
+}
+
+const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
+let cancelled: NodeJS.Signals | undefined;
+
+/**
+ * On SIGINT or SIGTERM (a cancelled workflow, a timeout) the step stops its children, removes its
+ * files and exits with 128 + the signal number; Node's default would exit at once and leave both
+ * behind. A second signal while it does so is ignored: the runner's own SIGKILL comes seconds later.
+ */
+function handleSignals(): void {
+  for (const [signal, number] of Object.entries(SIGNALS) as [NodeJS.Signals, number][]) {
+    process.on(signal, () => {
+      if (cancelled) return;
+      cancelled = signal;
+      process.exitCode = 128 + number;
+      error(`Cancelled (${signal}): stopping the running commands and removing this step's files`);
+      void Promise.allSettled([...cancelHooks].map(async hook => hook())).finally(() => {
+        // Again, for anything a command wrote while it was being stopped.
+        removeTempFolders(tempFolders);
+        process.exit(128 + number);
+      });
+    });
+  }
+}
+
 /**
  * Runs a step's body: any error becomes one `::error::` line and a failed step, never a stack trace
- * (unless RUNNER_DEBUG is on).
+ * (unless RUNNER_DEBUG is on). A post step first cleans up after a main step that was killed.
  */
 export async function runStep(body: () => Promise<void>): Promise<void> {
+  handleSignals();
   try {
+    if (isPost()) await removeLeftovers();
     await body();
   } catch (err) {
+    // After a signal, the body fails because its commands were stopped: that is not news.
+    if (cancelled) return;
     const e = err instanceof Error ? err : new Error(String(err));
     if (isDebug() && e.stack) debug(e.stack);
     error(e.message);

@@ -5,6 +5,7 @@ import {
   configPath,
   inlineEntry,
   readConfig,
+  restorable,
   withEntries,
   writeConfig,
   type AuthEntry
@@ -19,8 +20,8 @@ export const LOGIN_STATE = 'login';
 
 export interface LoggedIn {
   registry: string;
-  /** Inline credentials the config held for this registry before, put back by the post step. */
-  restore?: AuthEntry;
+  /** The state entry holding the credentials the config held for this registry before. */
+  restore?: string;
 }
 
 export interface LoginResult {
@@ -62,10 +63,15 @@ export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promi
 
   const file = configPath(env);
   const done: LoggedIn[] = [];
-  for (const login of inputs.logins) {
-    const restore = inputs.logout
-      ? masked(inlineEntry(readConfig(file), authKey(login.registry)))
+  for (const [n, login] of inputs.logins.entries()) {
+    // The state keeps only what the post step needs to put back the credentials this login
+    // replaces (their `auth`/`identitytoken`, no other field), each written once under its own key;
+    // the list saved after every login names registries and those keys, never credentials.
+    const earlier = inputs.logout
+      ? masked(restorable(inlineEntry(readConfig(file), authKey(login.registry))))
       : undefined;
+    const restore = earlier ? `${LOGIN_STATE}-restore-${n}` : undefined;
+    if (earlier && restore) saveState(restore, earlier);
     info(`Logging in to ${isDockerHub(login.registry) ? 'Docker Hub' : login.registry} as ${login.username}`);
     try {
       await run('docker', ['login', '--username', login.username, '--password-stdin', login.registry], {
@@ -94,6 +100,14 @@ export function parseLoginState(text: string): LoggedIn[] {
   return Array.isArray(parsed.registries) ? parsed.registries : [];
 }
 
+function parseEntry(text: string): AuthEntry | undefined {
+  try {
+    return text ? (JSON.parse(text) as AuthEntry) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Logs out of the registries the main step logged in to and puts back the credentials it replaced. */
 export async function postLogin(deps: LoginDeps = {}): Promise<void> {
   const run = deps.run ?? exec;
@@ -104,9 +118,11 @@ export async function postLogin(deps: LoginDeps = {}): Promise<void> {
     if (result.code === 0) info(`Logged out of ${registry}`);
     else warning(`Logout of ${registry} failed: ${errorLine(result.stderr) || `exit code ${result.code}`}`);
   }
-  const restores = Object.fromEntries(
-    logged.filter(l => l.restore).map(l => [authKey(l.registry), l.restore as AuthEntry])
-  );
+  const restores: Record<string, AuthEntry> = {};
+  for (const { registry, restore } of logged) {
+    const entry = restore ? restorable(parseEntry(getState(restore))) : undefined;
+    if (entry) restores[authKey(registry)] = entry;
+  }
   if (Object.keys(restores).length > 0) {
     const file = configPath(env);
     writeConfig(file, withEntries(readConfig(file), restores));

@@ -3,10 +3,18 @@
  * variables unless DOCKER_METADATA_SET_OUTPUT_ENV is false), bake files under RUNNER_TEMP, the log
  * groups; plus the job summary.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appendSummary, exportVariable, group, info, notice, setOutput, warning } from '../common/runner.js';
+import {
+  appendSummary,
+  exportVariable,
+  group,
+  info,
+  notice,
+  setOutput,
+  tempFolder,
+  warning
+} from '../common/runner.js';
 import { BAKE_FILE_NAMES, type BakeKind } from './bake.js';
 import type { MetaResult } from './main.js';
 import { summaryMarkdown } from './summary.js';
@@ -16,9 +24,8 @@ export function writeBakeFiles(
   result: MetaResult,
   env: NodeJS.ProcessEnv = process.env
 ): Record<BakeKind, string> {
-  const base = env.RUNNER_TEMP || tmpdir();
-  mkdirSync(base, { recursive: true });
-  const dir = mkdtempSync(join(base, 'docker-actions-toolkit-'));
+  // Removed if the step is cancelled, and by the root action's post step.
+  const dir = tempFolder('docker-actions-toolkit-', env);
   const paths = {} as Record<BakeKind, string>;
   for (const kind of Object.keys(BAKE_FILE_NAMES) as BakeKind[]) {
     paths[kind] = join(dir, BAKE_FILE_NAMES[kind]);

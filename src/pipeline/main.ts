@@ -17,6 +17,7 @@ import { checkLocalPaths, resolvePush } from '../build/plan.js';
 import { decidePush } from '../build/push.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
+import { maskSecrets } from '../build/secrets.js';
 import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
 import { loadContext } from '../meta/context.js';
 import { readMetaInputs } from '../meta/inputs.js';
@@ -63,6 +64,8 @@ export async function runPipeline(
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
   const metaInputs = named('meta', () => readMetaInputs(stageSource(root, 'meta', images), env, warning));
   const buildInputs = named('build', () => readBuildInputs(stageSource(root, 'build')));
+  // Masked before meta, login or anything else can print.
+  maskSecrets(buildInputs.secrets);
   const build = p.mode === 'merge' ? undefined : buildInputs;
   if (p.mode === 'platform' && buildInputs.platforms.length !== 1) {
     throw new InputError(

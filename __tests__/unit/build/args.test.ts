@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildArgv, commandLine, type BuildPlan } from '../../../src/build/args.js';
 import type { BuildInputs } from '../../../src/build/inputs.js';
-import { secretArgs, secretValues, writeSecretFiles } from '../../../src/build/secrets.js';
+import { secretArgs, writeSecretFiles } from '../../../src/build/secrets.js';
 import { DEFAULTS } from './defaults.js';
 
 function plan(inputs: Partial<BuildInputs>, rest: Partial<BuildPlan> = {}): BuildPlan {
@@ -97,13 +97,15 @@ describe('buildArgv', () => {
 
 describe('secrets', () => {
   const spec = {
-    secrets: ['token=a,b=c', 'npm=x'],
+    secrets: [
+      { id: 'token', value: 'a,b=c' },
+      { id: 'npm', value: 'x' }
+    ],
     secretFiles: ['key=./k.pem'],
     secretEnvs: ['gh=GH_TOKEN']
   };
 
-  test('values for masking, --secret arguments by reference', () => {
-    expect(secretValues(spec)).toEqual(['a,b=c', 'x']);
+  test('--secret arguments by reference', () => {
     expect(secretArgs(spec, n => `/t/s${n}`)).toEqual([
       'id=token,src=/t/s0',
       'id=npm,src=/t/s1',
@@ -112,12 +114,12 @@ describe('secrets', () => {
     ]);
   });
 
-  test('values are written to private 0600 files, removed by cleanup', () => {
-    const { args, cleanup } = writeSecretFiles(spec, mkdtempSync(join(tmpdir(), 'sec-')));
+  test('values are written to private 0600 files in the folder given', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sec-'));
+    const args = writeSecretFiles(spec, folder);
     const file = args[0].replace(/^id=token,src=/, '');
+    expect(file).toBe(join(folder, 'secret-0'));
     expect(readFileSync(file, 'utf8')).toBe('a,b=c');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    cleanup();
-    expect(existsSync(file)).toBe(false);
   });
 });

@@ -57,7 +57,16 @@ describe('readBuildInputs', () => {
       { load: 'true', 'no-cache': 'true', pull: 'True' },
       { load: true, noCache: true, pull: true }
     ],
-    ['secrets keep commas and =', { secrets: 'tok=a,b=c\nother=x' }, { secrets: ['tok=a,b=c', 'other=x'] }],
+    [
+      'secrets keep commas and =',
+      { secrets: 'tok=a,b=c\nother=x' },
+      {
+        secrets: [
+          { id: 'tok', value: 'a,b=c' },
+          { id: 'other', value: 'x' }
+        ]
+      }
+    ],
     ['secret-envs split at commas', { 'secret-envs': 'a=A,b=B' }, { secretEnvs: ['a=A', 'b=B'] }],
     [
       'attestation attributes',
@@ -83,8 +92,8 @@ describe('readBuildInputs', () => {
     [{ push: 'yes' }, 'Input "push" must be auto, true or false, got "yes"'],
     [{ cache: 's3' }, 'Input "cache" must be one of auto, gha, registry, none, got "s3"'],
     [{ load: 'on' }, 'Input "load" must be true or false, got "on"'],
-    [{ secrets: 'ok=1\nnovalue' }, 'Input "secrets" item 2 is not id=value'],
-    [{ secrets: 'tok=' }, 'Input "secrets" item 1 (id "tok") is not id=value'],
+    [{ secrets: 'ok=1\nnovalue' }, 'Input "secrets" line 2 is not id=value'],
+    [{ secrets: 'tok=' }, 'Input "secrets" line 1 has an empty value'],
     [{ 'secret-files': '=x' }, 'Input "secret-files" item 1 is not id=path'],
     [{ annotations: 'novalue' }, 'Input "annotations" item 1 "novalue" is not [type:]key=value'],
     [
@@ -113,7 +122,10 @@ describe('readBuildInputs', () => {
 
   test('a bad secret never shows its value', () => {
     expect(() => readBuildInputs(source({ secrets: 'hunter2' }))).toThrow(
-      new InputError('Input "secrets" item 1 is not id=value')
+      new InputError(
+        'Input "secrets" line 1 is not id=value with an id of letters, digits, ".", "_" or "-"; ' +
+          'a value over several lines must be quoted as a whole item ("id=line 1<newline>line 2"), quotes inside doubled'
+      )
     );
   });
 });

@@ -109,7 +109,7 @@ describe('runBuild with a stand-in docker', () => {
       inputs({
         platforms: ['linux/amd64', 'linux/arm64'],
         tags: ['ghcr.io/o/app:1'],
-        secrets: ['tok=s3cret']
+        secrets: [{ id: 'tok', value: 's3cret' }]
       }),
       { labels: ['org.opencontainers.image.source=https://github.com/o/app'] },
       deps(docker.run)
@@ -219,7 +219,11 @@ describe('runBuild with a stand-in docker', () => {
   });
 
   test('each line of a multi-line secret is masked too', async () => {
-    await runBuild(inputs({ secrets: ['key=line-one\nline-two'] }), {}, deps(fakeDocker().run));
+    await runBuild(
+      inputs({ secrets: [{ id: 'key', value: 'line-one\nline-two' }] }),
+      {},
+      deps(fakeDocker().run)
+    );
     expect(printed()).toContain(
       '::add-mask::line-one%0Aline-two\n::add-mask::line-one\n::add-mask::line-two\n'
     );

@@ -102,7 +102,7 @@ describe('runLogin / postLogin', () => {
       { run: docker.run, env: env() }
     );
     expect(printed()).toContain('::add-mask::b2xkOm9sZA==');
-    process.env.STATE_login = state().login;
+    for (const [name, value] of Object.entries(state())) process.env[`STATE_${name}`] = value;
     // What `docker logout` would leave: the two entries gone.
     writeFileSync(
       configPath(env()),
@@ -117,6 +117,40 @@ describe('runLogin / postLogin', () => {
     expect(JSON.parse(readFileSync(configPath(env()), 'utf8'))).toEqual({
       auths: { 'other.io': { auth: 'eDp5' }, 'ghcr.io': { auth: 'b2xkOm9sZA==' } },
       credsStore: ''
+    });
+  });
+
+  test('the state keeps only the fields that put back earlier credentials, each written once', async () => {
+    const before = {
+      auths: {
+        'ghcr.io': { auth: 'b2xkOm9sZA==', email: 'mona@example.com', registrytoken: 'rt-secret' },
+        'a.io': { identitytoken: 'idt-secret', auth: 'bW9uYTo=' }
+      }
+    };
+    writeFileSync(configPath(env()), JSON.stringify(before), { mode: 0o600 });
+    await runLogin(
+      { logins: [target('ghcr.io'), target('a.io'), target('b.io'), target('c.io')], logout: true },
+      { run: fakeDocker().run, env: env() }
+    );
+    const raw = readFileSync(join(dir, 'state'), 'utf8');
+    expect(raw.split('b2xkOm9sZA==')).toHaveLength(2);
+    expect(raw.split('idt-secret')).toHaveLength(2);
+    expect(raw).not.toContain('mona@example.com');
+    expect(raw).not.toContain('rt-secret');
+    expect(JSON.parse(state().login)).toEqual({
+      registries: [
+        { registry: 'ghcr.io', restore: 'login-restore-0' },
+        { registry: 'a.io', restore: 'login-restore-1' },
+        { registry: 'b.io' },
+        { registry: 'c.io' }
+      ]
+    });
+    for (const [name, value] of Object.entries(state())) process.env[`STATE_${name}`] = value;
+    writeFileSync(configPath(env()), JSON.stringify({ auths: {} }));
+    await postLogin({ run: fakeDocker().run, env: env() });
+    expect(readConfig(configPath(env())).auths).toEqual({
+      'ghcr.io': { auth: 'b2xkOm9sZA==' },
+      'a.io': { auth: 'bW9uYTo=', identitytoken: 'idt-secret' }
     });
   });
 

@@ -1,0 +1,58 @@
+import { jest } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { groupMembers, processStart } from '../../../src/common/processes.js';
+import { removeLeftovers, tempFolder } from '../../../src/common/runner.js';
+import { parseFileCommands } from '../../support/action-runner.js';
+
+describe('temp folders and what a killed main step left', () => {
+  const saved = { ...process.env };
+  let dir: string;
+  let write: ReturnType<typeof jest.spyOn>;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'leftovers-'));
+    process.env.GITHUB_STATE = join(dir, 'state');
+    writeFileSync(process.env.GITHUB_STATE, '');
+    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    write.mockRestore();
+    process.env = { ...saved };
+  });
+  const state = () => parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
+  const env = () => ({ RUNNER_TEMP: join(dir, 'runner-temp') });
+
+  test('a temp folder is named in the state, private, under RUNNER_TEMP', () => {
+    const folder = tempFolder('build-', env());
+    expect(folder).toMatch(new RegExp(`^${dir}/runner-temp/build-[0-9a-f]{12}$`));
+    expect(JSON.parse(state()['temp-folders'])).toContain(folder);
+  });
+
+  test('the post step stops the recorded command and removes the folders; nothing else', async () => {
+    const folder = tempFolder('build-', env());
+    writeFileSync(join(folder, 'secret-0'), 's3cret');
+    const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    const pid = child.pid!;
+    writeFileSync(join(folder, 'buildx.pid'), `${pid} ${processStart(pid)}\n`);
+    // A folder outside RUNNER_TEMP named in the state is not touched.
+    const outside = mkdtempSync(join(dir, 'elsewhere-'));
+    const other = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    mkdirSync(join(dir, 'runner-temp', 'x'));
+    // Another process under a recorded pid (another start time) is not stopped.
+    writeFileSync(join(dir, 'runner-temp', 'x', 'a.pid'), `${other.pid} 1\n`);
+    process.env['STATE_temp-folders'] = JSON.stringify([folder, outside, join(dir, 'runner-temp', 'x'), '/']);
+    try {
+      await removeLeftovers(env());
+      expect(existsSync(folder)).toBe(false);
+      expect(existsSync(join(dir, 'runner-temp', 'x'))).toBe(false);
+      expect(existsSync(outside)).toBe(true);
+      expect(groupMembers(pid)).toEqual([]);
+      expect(groupMembers(other.pid!)).toEqual([other.pid]);
+    } finally {
+      child.kill('SIGKILL');
+      other.kill('SIGKILL');
+    }
+  });
+});
