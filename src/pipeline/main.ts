@@ -6,6 +6,7 @@
 import {
   appendSummary,
   InputError,
+  notice,
   setOutput,
   setSecret,
   stepInputs,
@@ -22,7 +23,7 @@ import { runMeta, type MetaResult } from '../meta/main.js';
 import { writeMetaOutputs } from '../meta/outputs.js';
 import { readPruneInputs, runPrune, writePruneOutputs } from '../prune/main.js';
 import { handoffRefs } from './handoff.js';
-import { defaultImages, packagesOf } from './images.js';
+import { defaultImages, pruneSelection } from './images.js';
 import { readPipelineInputs, rootName, stageSource, type Stage } from './inputs.js';
 import { loginEntries } from './logins.js';
 import { runMerge } from './merge.js';
@@ -79,10 +80,14 @@ export async function runPipeline(
     p.prune && pushing && p.mode !== 'platform'
       ? named('prune', () => {
           const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
-          const packages = packagesOf(meta.images, root('prune-registry') || 'ghcr.io', owner);
-          const overrides: Record<string, string> =
-            root('prune-packages') || packages.length === 0 ? {} : { packages: packages.join('\n') };
-          return readPruneInputs(stageSource(root, 'prune', overrides), env);
+          const registry = root('prune-registry') || 'ghcr.io';
+          const chosen = pruneSelection(meta.images, registry, owner, root('prune-packages'));
+          const overrides: Record<string, string> = chosen.packages
+            ? { packages: chosen.packages.join('\n') }
+            : {};
+          const inputs = readPruneInputs(stageSource(root, 'prune', overrides), env);
+          if (chosen.skip) notice(chosen.skip);
+          return chosen.skip ? undefined : inputs;
         })
       : undefined;
 
