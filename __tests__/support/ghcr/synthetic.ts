@@ -61,11 +61,12 @@ export function addMultiArch(
       });
     });
   }
+  // The index is pushed after its parts, as buildx pushes: a second later.
   const index = store.add(
     repository,
     { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: entries },
     opts.tags,
-    created
+    new Date(created.getTime() + 1000)
   );
   return { index, platforms, attestations };
 }
