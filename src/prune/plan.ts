@@ -80,7 +80,8 @@ export function planPackage(input: PlanInput): PackagePlan {
   for (const [tag, digest] of input.registryTags)
     registryTagsOf.set(digest, [...(registryTagsOf.get(digest) ?? []), tag]);
   const label = (digest: string): string => {
-    const tags = byDigest.get(digest)?.tags ?? registryTagsOf.get(digest) ?? [];
+    const listed = byDigest.get(digest)?.tags ?? [];
+    const tags = listed.length ? listed : (registryTagsOf.get(digest) ?? []);
     return tags.find(t => !ARTIFACT_TAG.test(t)) ?? tags[0] ?? shortDigest(digest);
   };
 

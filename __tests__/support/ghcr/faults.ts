@@ -22,6 +22,12 @@ export interface Faults {
   staleList: boolean;
   /** Digests whose DELETE is refused as for a public version with more than 5000 downloads. */
   popular: Set<string>;
+  /**
+   * GitHub's secondary rate limit on writes (DELETE, POST): points a rolling minute allows, what a
+   * write costs (default 5), and the answer beyond it (default 403 with `retry-after`). GitHub
+   * documents 900 points a minute per endpoint; a stricter, unknown limit is modelled with fewer.
+   */
+  writeLimit?: { pointsPerMinute: number; writePoints?: number; status?: 403 | 429; windowMs?: number };
   /** Runs after a version's manifest is deleted (e.g. a concurrent push). */
   onDelete?: (repository: string, digest: string) => Promise<void>;
 }
