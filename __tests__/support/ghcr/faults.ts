@@ -16,6 +16,8 @@ export interface Fault {
 export interface Faults {
   /** Added to every API and registry request. */
   latencyMs: number;
+  /** Added to every registry request instead of `latencyMs`, when set. */
+  registryLatencyMs?: number;
   api: Fault[];
   registry: Fault[];
   /** List versions from the snapshot taken by `snapshot()` instead of the registry's content now. */
