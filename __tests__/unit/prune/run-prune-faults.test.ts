@@ -18,6 +18,7 @@ afterEach(() => {
   ghcr.faults.popular.clear();
   ghcr.faults.onDelete = undefined;
   ghcr.faults.staleList = false;
+  ghcr.faults.writeLimit = undefined;
 });
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
@@ -175,6 +176,30 @@ describe('runPrune under faults', () => {
       expect(sleeps).toContain(7000);
       expect(result.pace).toMatchObject({ intervalMs: 1336, writes: 5, limitAnswers: 2 });
       expect(result.pace.limitWaitMs).toBeGreaterThanOrEqual(7000);
+    },
+    SLOW
+  );
+
+  test(
+    "the stand-in's write limit answers 403 with retry-after beyond its budget; a limit that will not lift stops the run with a backlog",
+    async () => {
+      fixture('octo-org/write-limit', 1);
+      // 2 writes a minute: the third is refused, and again after each (not really slept) wait
+      ghcr.faults.writeLimit = { pointsPerMinute: 10 };
+      const sleeps: number[] = [];
+      const { result, logs } = await prune(ghcr, { packages: 'write-limit' }, { sleeps });
+      expect(ghcr.api.stats.limitAnswers).toBe(3);
+      expect(result.deleted).toHaveLength(2);
+      expect(result.backlog).toBe(3);
+      expect(result.failure).toBeUndefined();
+      expect(result.packages[0].outcome!.stop).toMatchObject({ kind: 'budget' });
+      expect(result.packages[0].outcome!.stop!.message).toMatch(
+        /403 You have exceeded a secondary rate limit/
+      );
+      expect(logs.warn.filter(w => /rate-limited/.test(w))).toHaveLength(2);
+      expect(sleeps.filter(ms => ms >= 59_000)).toHaveLength(2);
+      expect(result.pace).toMatchObject({ limitAnswers: 2, intervalMs: 334 * 2 });
+      expect(await tagProblems(ghcr, 'octo-org/write-limit')).toEqual({ latest: [] });
     },
     SLOW
   );
