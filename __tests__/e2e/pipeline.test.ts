@@ -150,3 +150,15 @@ test('bad input fails at once, naming the root input, and pushes nothing', async
   expect(step.errors.join('\n')).toContain('"prune-older-than"');
   expect(step.stdout).not.toContain('Logging in');
 });
+
+test('prune: true with no pushed image on prune-registry skips the prune and says why', async () => {
+  const step = await pipeline('push', 'refs/heads/main', {}, { prune: 'true' });
+  expect(step.errors).toEqual([]);
+  expect(step.code).toBe(0);
+  expect(step.notices).toContain(
+    `Prune skipped: none of the pushed images (${GHCR}/${repo}, ${HUB}/${repo}) is a package of octo-org ` +
+      'on ghcr.io; set prune-packages to prune other packages'
+  );
+  expect(step.outputs['prune-deleted-count']).toBeUndefined();
+  expect(step.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+});

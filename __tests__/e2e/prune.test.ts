@@ -1,13 +1,19 @@
 /**
  * The built prune bundle, run as the runner runs it, against the GHCR stand-in over a real
  * distribution registry holding real buildx pushes: releases, superseded builds, a single-arch
- * image, a signature, a PR tag on a release.
+ * image, a signature, Sigstore attestations (referrers tag schema), a PR tag on a release.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { runAction, type StepResult } from '../support/action-runner.js';
 import { startGhcr, type Ghcr } from '../support/ghcr/index.js';
-import { pullProblems, pushImage, pushSignature, registryClient } from '../support/ghcr/images.js';
+import {
+  pullProblems,
+  pushAttestation,
+  pushImage,
+  pushSignature,
+  registryClient
+} from '../support/ghcr/images.js';
 
 const run = promisify(execFile);
 const REPO = 'octo-org/app';
@@ -18,6 +24,8 @@ const pushed: Record<string, string> = {};
 const edges: string[] = [];
 let sigKept = '';
 let sigGone = '';
+let attKept = { attestation: '', referrers: '' };
+let attGone = { attestation: '', referrers: '' };
 
 function daysAgo(digest: string, days: number) {
   ghcr.api.setCreated(digest, new Date(Date.now() - days * DAY));
@@ -61,6 +69,8 @@ beforeAll(async () => {
   const client = registryClient(ghcr);
   sigKept = await pushSignature(client, REPO, pushed.v120);
   sigGone = await pushSignature(client, REPO, pushed.v100);
+  attKept = await pushAttestation(client, REPO, pushed.v120, 'provenance of 1.2.0');
+  attGone = await pushAttestation(client, REPO, pushed.v100, 'provenance of 1.0.0');
   await age(pushed.v100, 60);
   await age(pushed.v110, 40);
   await age(pushed.v120, 10);
@@ -70,6 +80,8 @@ beforeAll(async () => {
   daysAgo(pushed.tool, 50);
   daysAgo(sigKept, 10);
   daysAgo(sigGone, 60);
+  for (const d of Object.values(attKept)) daysAgo(d, 10);
+  for (const d of Object.values(attGone)) daysAgo(d, 60);
 }, 180_000);
 afterAll(() => ghcr?.close());
 afterEach(() => expect(ghcr.violations).toEqual([]));
@@ -134,6 +146,12 @@ test('prunes by policy, keeps every kept tag whole, and removes a tag without th
   expect(byReason(pushed.pr7)).toBe('tag pr-7 matches delete-tags');
   expect(byReason(edges[0])).toBe('untagged and not used by any kept image');
   expect(byReason(sigGone)).toBe('signature of deleted 1.0.0');
+  // a deleted image's attestation and referrers index go with it, before it
+  expect(byReason(attGone.referrers)).toBe('referrers index of deleted 1.0.0');
+  expect(byReason(attGone.attestation)).toBe('untagged and not used by any kept image');
+  expect(deleted.findIndex(d => d.digest === attGone.referrers)).toBeLessThan(
+    deleted.findIndex(d => d.digest === pushed.v100)
+  );
   expect(deleted.findIndex(d => d.digest === sigGone)).toBeLessThan(
     deleted.findIndex(d => d.digest === pushed.v100)
   );
@@ -141,11 +159,27 @@ test('prunes by policy, keeps every kept tag whole, and removes a tag without th
 
   const client = registryClient(ghcr);
   const tags = (await client.listTags(REPO)).sort();
-  expect(tags).toEqual(['1.1.0', '1.2.0', 'edge', 'latest', `${pushed.v120.replace(':', '-')}.sig`].sort());
+  const referrersTag = pushed.v120.replace(':', '-');
+  expect(tags).toEqual(['1.1.0', '1.2.0', 'edge', 'latest', referrersTag, `${referrersTag}.sig`].sort());
   for (const tag of tags) expect([tag, await pullProblems(client, REPO, tag)]).toEqual([tag, []]);
   for (const d of [...deleted, placeholder])
     expect(await client.headManifest(REPO, d.digest)).toBeUndefined();
   expect(await client.headManifest(REPO, pushed.v120)).toBeDefined();
+  // the kept release keeps its attestation, found as clients find it: through the referrers tag
+  const { stdout } = await run(
+    'docker',
+    ['buildx', 'imagetools', 'inspect', '--raw', `${ghcr.registry}/${REPO}:${referrersTag}`],
+    { env: { ...process.env, DOCKER_CONFIG: ghcr.dockerConfig() } }
+  );
+  const index = JSON.parse(stdout) as { manifests: { digest: string; artifactType: string }[] };
+  expect(index.manifests).toEqual([
+    expect.objectContaining({
+      digest: attKept.attestation,
+      artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json'
+    })
+  ]);
+  expect(await pullProblems(client, REPO, attKept.attestation)).toEqual([]);
+  expect(res.summary).toContain('referrers index of kept 1.2.0');
 
   const deletes = deleted.length + 1;
   expect(ghcr.api.stats.byRoute).toEqual({
@@ -153,6 +187,10 @@ test('prunes by policy, keeps every kept tag whole, and removes a tag without th
     'GET /orgs/{org}/packages/{package_type}/{package_name}/versions': 2,
     'DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}': deletes
   });
+  expect(Number(res.outputs['api-requests'])).toBe(ghcr.api.stats.requests);
+  expect(Number(res.outputs['registry-requests'])).toBeGreaterThan(0);
+  expect(res.outputs.pace).toBe('334');
+  expect(ghcr.api.stats.limitAnswers).toBe(0);
   expect(res.summary).toMatch(
     /\| `sha256:\w{12}` \| `tool` \| beyond the 3 newest tagged images \(keep-n-tagged\) \|/
   );

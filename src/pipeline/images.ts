@@ -16,6 +16,29 @@ export function defaultImages(env: NodeJS.ProcessEnv, dockerhubUsername: string)
  */
 export function packagesOf(images: string[], registry: string, owner: string): string[] {
   const prefix = `${registry}/${owner}/`.toLowerCase();
-  const names = images.filter(i => i.toLowerCase().startsWith(prefix)).map(i => i.slice(prefix.length));
+  const names = images
+    .map(i => i.toLowerCase())
+    .filter(i => i.startsWith(prefix))
+    .map(i => i.slice(prefix.length));
   return [...new Set(names)];
+}
+
+/**
+ * What the root action prunes: an explicit `prune-packages` as given, else the packages of the
+ * images this run pushed to `registry`; none of them there is a skip, with the reason.
+ */
+export function pruneSelection(
+  images: string[],
+  registry: string,
+  owner: string,
+  explicit: string
+): { packages?: string[]; skip?: string } {
+  if (explicit) return {};
+  const packages = packagesOf(images, registry, owner);
+  if (packages.length) return { packages };
+  return {
+    skip:
+      `Prune skipped: none of the pushed images (${images.join(', ')}) is a package of ` +
+      `${owner} on ${registry}; set prune-packages to prune other packages`
+  };
 }

@@ -8,6 +8,7 @@
 import {
   appendSummary,
   InputError,
+  notice,
   setOutput,
   setSecret,
   warning,
@@ -25,7 +26,7 @@ import { runMeta, type MetaResult } from '../meta/main.js';
 import { writeMetaOutputs } from '../meta/outputs.js';
 import { readPruneInputs, runPrune, writePruneOutputs } from '../prune/main.js';
 import { handoffRefs } from './handoff.js';
-import { defaultImages, packagesOf } from './images.js';
+import { defaultImages, pruneSelection } from './images.js';
 import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
 import { checkAddedLogins, checkUserLogins, loginEntries } from './logins.js';
 import { runMerge } from './merge.js';
@@ -84,17 +85,23 @@ export async function runPipeline(
   const platform = p.mode === 'platform' ? build!.platforms[0] : '';
   const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
   named('build', () => resolvePush(buildInputs, { tags }, env));
-  const pruneInputs = p.prune
+  const pruneChoice = p.prune
     ? named('prune', () => {
         const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
-        const packages = packagesOf(meta.images, root('prune-registry') || 'ghcr.io', owner);
-        const overrides: Record<string, string> =
-          root('prune-packages') || packages.length === 0 ? {} : { packages: packages.join('\n') };
-        return readPruneInputs(stageSource(root, 'prune', overrides), env);
+        const registry = root('prune-registry') || 'ghcr.io';
+        const chosen = pruneSelection(meta.images, registry, owner, root('prune-packages'));
+        const overrides: Record<string, string> = chosen.packages
+          ? { packages: chosen.packages.join('\n') }
+          : {};
+        return { inputs: readPruneInputs(stageSource(root, 'prune', overrides), env), skip: chosen.skip };
       })
     : undefined;
 
   const pushing = p.mode === 'merge' || decidePush(build!.push, env.GITHUB_EVENT_NAME ?? '', meta.tags).push;
+  // Prune only after a push, never a platform's hand-off, and only packages this run pushed.
+  const pruning = pruneChoice !== undefined && pushing && p.mode !== 'platform';
+  if (pruning && pruneChoice.skip) notice(pruneChoice.skip);
+  const pruneInputs = pruning && !pruneChoice.skip ? pruneChoice.inputs : undefined;
   checkUserLogins(root, env, pushing);
   const entries = pushing
     ? loginEntries({
@@ -153,7 +160,7 @@ export async function runPipeline(
   }
   setOutput('images', digest ? meta.images.map(image => `${image}@${digest}`).join('\n') : '');
 
-  if (pruneInputs && pushing && p.mode !== 'platform' && digest) {
+  if (pruneInputs && digest) {
     const result = await runPrune(pruneInputs);
     writePruneOutputs(result, { prefix: 'prune-' });
     if (result.failure) throw new Error(result.failure);

@@ -6,6 +6,7 @@
 import type { RateLimit } from '../common/github.js';
 import { pushBlob } from '../common/registry/blobs.js';
 import type { RegistryClient } from '../common/registry/client.js';
+import { isIndexType, parseManifest } from '../common/registry/media.js';
 import type { PackagePlan, PlannedDeletion, TagRemoval } from './model.js';
 import { DeleteError, type OwnerScope, type PackagesApi } from './packages-api.js';
 import type { Pacer } from './pacer.js';
@@ -64,10 +65,14 @@ function stopFor(kind: 'budget' | 'max-deletions', rate: RateLimit): { kind: typ
 export async function executePlan(plan: PackagePlan, ctx: ExecContext): Promise<PackageOutcome> {
   const out: PackageOutcome = { deleted: [], skipped: [], backlog: [], tagsRemoved: [] };
   const done = new Set<string>();
+  /** Parts of an image GitHub refused to delete, with why they stay. */
+  const held = new Map<string, string>();
   for (const deletion of plan.deletions) {
     const blocker = deletion.after.find(d => !done.has(d));
     if (out.stop) {
       out.backlog.push(deletion);
+    } else if (held.has(deletion.digest)) {
+      out.skipped.push({ deletion, why: held.get(deletion.digest)! });
     } else if (blocker) {
       out.skipped.push({ deletion, why: `${shortDigest(blocker)} refers to it and stays` });
     } else if (ctx.allowance.left <= 0 || !budgetAllows(ctx.rate, out.deleted.length)) {
@@ -83,11 +88,13 @@ export async function executePlan(plan: PackagePlan, ctx: ExecContext): Promise<
         ctx.allowance.left--;
       } catch (err) {
         const e = err instanceof DeleteError ? err : new DeleteError(String(err), 'failed', 0);
-        if (e.kind === 'undeletable') {
+        if (e.kind === 'refused') {
           ctx.warn(
-            `Version ${deletion.id} (${shortDigest(deletion.digest)}) of ${ctx.pkg} cannot be deleted: ${e.message}`
+            `Version ${deletion.id} (${shortDigest(deletion.digest)}) of ${ctx.pkg} is kept: GitHub refused to delete it (${e.reason})`
           );
-          out.skipped.push({ deletion, why: e.message });
+          out.skipped.push({ deletion, why: `GitHub refused to delete it: ${e.reason}` });
+          const problem = await holdParts(deletion.digest, ctx, out, held);
+          if (problem) out.stop = { kind: 'error', message: problem };
         } else {
           out.stop =
             e.kind === 'budget'
@@ -100,6 +107,62 @@ export async function executePlan(plan: PackagePlan, ctx: ExecContext): Promise<
   }
   if (!out.stop && plan.tagRemovals.length) await removeTags(plan.tagRemovals, ctx, out);
   return out;
+}
+
+/** Every manifest an image uses (index children at any depth); undefined when it cannot be read. */
+async function partsOf(ctx: ExecContext, digest: string): Promise<string[] | undefined> {
+  const parts: string[] = [];
+  try {
+    for (let queue = [digest]; queue.length;) {
+      const next: string[] = [];
+      for (const d of queue) {
+        const res = await ctx.registry.getManifest(ctx.repository, d);
+        if (!res) continue;
+        for (const child of parseManifest(res.bytes, res.mediaType).manifests) {
+          if (parts.includes(child.digest)) continue;
+          parts.push(child.digest);
+          if (isIndexType(child.mediaType)) next.push(child.digest);
+        }
+      }
+      queue = next;
+    }
+  } catch {
+    return undefined;
+  }
+  return parts;
+}
+
+/**
+ * GitHub refused to delete an image, so it stays, whole: its parts planned for deletion are kept, and
+ * any already deleted (its manifest was not read when planning) are restored. Returns a problem that
+ * must stop the run.
+ */
+async function holdParts(
+  digest: string,
+  ctx: ExecContext,
+  out: PackageOutcome,
+  held: Map<string, string>
+): Promise<string | undefined> {
+  const parts = await partsOf(ctx, digest);
+  if (!parts)
+    return `${shortDigest(digest)}, which GitHub refused to delete, could not be read to keep its parts`;
+  const why = `part of ${shortDigest(digest)}, which GitHub refused to delete`;
+  for (const part of parts) {
+    held.set(part, why);
+    const at = out.deleted.findIndex(d => d.digest === part && d.outcome === 'deleted');
+    if (at < 0) continue;
+    const [version] = out.deleted.splice(at, 1);
+    await ctx.pacer.take();
+    try {
+      await ctx.api.restoreVersion(ctx.scope, ctx.pkg, version.id);
+    } catch (err) {
+      return `restoring version ${version.id} (${shortDigest(part)}), ${why}, failed: ${(err as Error).message}`;
+    }
+    ctx.allowance.left++;
+    const { id, tags, reason } = version;
+    out.skipped.push({ deletion: { id, digest: part, tags, reason, after: [] }, why: `${why}; restored` });
+  }
+  return undefined;
 }
 
 async function findVersion(ctx: ExecContext, digest: string): Promise<number | undefined> {
@@ -166,6 +229,7 @@ export async function restoreDeleted(
   const errors: string[] = [];
   for (const v of [...deleted].reverse()) {
     if (v.outcome !== 'deleted') continue;
+    await ctx.pacer.take();
     try {
       await ctx.api.restoreVersion(ctx.scope, ctx.pkg, v.id);
     } catch (err) {

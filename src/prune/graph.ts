@@ -8,7 +8,11 @@ import type { ManifestRead, PackageVersion } from './model.js';
 /** A cosign-style tag naming the digest it belongs to: `sha256-<hex>`, `.sig`, `.att`, `.sbom` … */
 export const ARTIFACT_TAG = /^sha256-([a-f0-9]{64})(?:\..+)?$/;
 
-export type Attachment = 'referrer' | 'signature';
+/**
+ * How a manifest is attached to its subject: an OCI `subject` (referrer), a `sha256-<hex>` index of
+ * the referrers tag schema, or a cosign-style `sha256-<hex>.sig|.att|.sbom` tag (signature).
+ */
+export type Attachment = 'referrer' | 'referrers index' | 'signature';
 
 export interface Graph {
   /** Digests whose manifest was read. */
@@ -56,10 +60,12 @@ export function buildGraph(
     for (const child of children) push(graph.parents, child, digest);
     if (read.subject) attach(digest, read.subject, 'referrer');
   }
+  // A tag names its subject without the manifest being read.
   for (const v of versions) {
-    if (!graph.readable.has(v.digest) || v.tags.length === 0) continue;
+    if (v.tags.length === 0) continue;
     const subjects = v.tags.map(artifactSubject);
-    if (subjects.every(Boolean)) attach(v.digest, subjects[0]!, 'signature');
+    if (!subjects.every(Boolean)) continue;
+    attach(v.digest, subjects[0]!, v.tags.some(t => !t.includes('.')) ? 'referrers index' : 'signature');
   }
   return graph;
 }

@@ -1,20 +1,16 @@
 /**
- * Reads what the planner needs from the registry: every version's manifest (and the children those
- * refer to), what each registry tag resolves to now, and whether subjects outside the list exist.
- * Reads can start while the version list is still arriving (`RegistryReader.prefetch`).
+ * Reads what the planner asks for, and nothing else. The registry's tag list is read once; a tag
+ * the package list does not show yet is resolved (it is a new push, a root); then the planner is run
+ * over what has been read so far and names the manifests it still needs (`PackagePlan.needs`):
+ * with `lazy`, the kept versions and what they reach that can reach further; otherwise everything.
+ * Subjects of attachments that are not in the package list are probed. Any failure to read the
+ * registry makes the plan fail closed.
  */
 import type { RegistryClient } from '../common/registry/client.js';
-import { isDigest, parseManifest } from '../common/registry/media.js';
+import { isDigest, isIndexType, parseManifest } from '../common/registry/media.js';
 import { artifactSubject } from './graph.js';
-import type { ManifestRead, PackageVersion, Presence } from './model.js';
-
-export interface RegistryView {
-  manifests: Map<string, ManifestRead>;
-  registryTags: Map<string, string>;
-  outside: Map<string, Presence>;
-  /** Reads that failed other than for a manifest (a tag that would not resolve). */
-  failures: string[];
-}
+import type { ManifestRead, PackagePlan, PackageVersion, PlanInput, Presence } from './model.js';
+import { planPackage } from './plan.js';
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -34,6 +30,7 @@ export async function readManifest(
       status: 'ok',
       kind: parsed.kind,
       children: parsed.manifests.map(m => m.digest),
+      indexChildren: parsed.manifests.filter(m => isIndexType(m.mediaType)).map(m => m.digest),
       ...(parsed.subject ? { subject: parsed.subject.digest } : {})
     };
   } catch (err) {
@@ -41,7 +38,7 @@ export async function readManifest(
   }
 }
 
-/** One package's registry reads, each manifest read once. */
+/** One package's registry reads, each manifest read once; the tag list starts with the listing. */
 export class RegistryReader {
   private readonly reads = new Map<string, Promise<ManifestRead>>();
   private tags?: Promise<string[]>;
@@ -51,11 +48,9 @@ export class RegistryReader {
     private readonly repository: string
   ) {}
 
-  /** Starts reading the tag list and these manifests without waiting for them. */
-  prefetch(digests: readonly string[]): void {
-    this.tags ??= this.registry.listTags(this.repository);
-    this.tags.catch(() => undefined);
-    for (const d of digests) this.read(d);
+  /** Starts reading the tag list without waiting for it. */
+  start(): void {
+    this.listTags().catch(() => undefined);
   }
 
   read(digest: string): Promise<ManifestRead> {
@@ -73,25 +68,51 @@ export class RegistryReader {
   }
 }
 
-export async function loadRegistryView(
+export interface Planned {
+  versions: readonly PackageVersion[];
+  plan: PackagePlan;
+  /** Tag -> digest as the registry had the tags while planning. */
+  registryTags: Map<string, string>;
+  /** Manifests read while planning. */
+  reads: number;
+}
+
+type Base = Omit<PlanInput, 'manifests' | 'registryTags' | 'outside' | 'failures'>;
+
+/** Plans a package, reading from the registry what the plan asks for; fails closed. */
+export async function planWithReads(
   reader: RegistryReader,
   registry: RegistryClient,
   repository: string,
-  versions: readonly PackageVersion[]
-): Promise<RegistryView> {
+  base: Base
+): Promise<Planned> {
+  const { versions } = base;
   const manifests = new Map<string, ManifestRead>();
-  const readAll = async (digests: string[]) => {
-    const fresh = [...new Set(digests)].filter(d => !manifests.has(d));
-    const reads = await Promise.all(fresh.map(d => reader.read(d)));
-    fresh.forEach((d, i) => manifests.set(d, reads[i]));
-    return fresh;
+  const registryTags = new Map<string, string>();
+  const outside = new Map<string, Presence>();
+  const failures: string[] = [];
+  const plan = (): PackagePlan => planPackage({ ...base, manifests, registryTags, outside, failures });
+  const fail = (why: string): Planned => {
+    failures.push(why);
+    return { versions, plan: plan(), registryTags, reads: manifests.size };
   };
 
-  const [tags] = await Promise.all([reader.listTags(), readAll(versions.map(v => v.digest))]);
-  const registryTags = new Map<string, string>();
-  const failures: string[] = [];
+  let tags: string[];
+  try {
+    tags = await reader.listTags();
+  } catch (err) {
+    return fail(`the registry's tag list could not be read (${message(err)})`);
+  }
+  const listed = new Map<string, string>();
+  for (const v of versions) for (const t of v.tags) listed.set(t, v.digest);
+  const unlisted: string[] = [];
+  for (const tag of tags) {
+    const digest = listed.get(tag);
+    if (digest) registryTags.set(tag, digest);
+    else unlisted.push(tag);
+  }
   await Promise.all(
-    tags.map(async tag => {
+    unlisted.map(async tag => {
       try {
         const head = await registry.headManifest(repository, tag);
         if (head) registryTags.set(tag, head.digest);
@@ -100,31 +121,31 @@ export async function loadRegistryView(
       }
     })
   );
+  if (failures.length) return fail(failures.sort()[0]);
 
-  await readAll([...registryTags.values()]);
-  let next = [...manifests.keys()];
-  while (next.length) {
-    const children = next.flatMap(d => {
-      const read = manifests.get(d);
-      return read?.status === 'ok' ? read.children : [];
-    });
-    next = await readAll(children);
+  const known = new Set(versions.map(v => v.digest));
+  const probe = async () => {
+    const subjects = new Set<string>();
+    for (const v of versions) for (const t of v.tags) subjects.add(artifactSubject(t) ?? '');
+    for (const read of manifests.values())
+      if (read.status === 'ok' && read.subject) subjects.add(read.subject);
+    const fresh = [...subjects].filter(d => d && !known.has(d) && !manifests.has(d) && !outside.has(d));
+    await Promise.all(
+      fresh.map(async d => {
+        try {
+          outside.set(d, (await registry.headManifest(repository, d)) ? 'present' : 'absent');
+        } catch {
+          outside.set(d, 'unknown');
+        }
+      })
+    );
+  };
+
+  await probe();
+  for (let result = plan(); ; result = plan()) {
+    if (!result.needs?.length) return { versions, plan: result, registryTags, reads: manifests.size };
+    const reads = await Promise.all(result.needs.map(d => reader.read(d)));
+    result.needs.forEach((d, i) => manifests.set(d, reads[i]));
+    await probe();
   }
-
-  const subjects = new Set<string>();
-  for (const read of manifests.values()) if (read.status === 'ok' && read.subject) subjects.add(read.subject);
-  for (const v of versions) for (const t of v.tags) subjects.add(artifactSubject(t) ?? '');
-  const unknown = [...subjects].filter(d => d && !manifests.has(d));
-  const outside = new Map<string, Presence>();
-  const probes = await Promise.all(
-    unknown.map(async (d): Promise<Presence> => {
-      try {
-        return (await registry.headManifest(repository, d)) ? 'present' : 'absent';
-      } catch {
-        return 'unknown';
-      }
-    })
-  );
-  unknown.forEach((d, i) => outside.set(d, probes[i]));
-  return { manifests, registryTags, outside, failures: failures.sort() };
 }

@@ -12,7 +12,14 @@ export interface PackageVersion {
 
 /** What reading a manifest from the registry gave. */
 export type ManifestRead =
-  | { status: 'ok'; kind: 'index' | 'image'; children: string[]; subject?: string }
+  | {
+      status: 'ok';
+      kind: 'index' | 'image';
+      children: string[];
+      /** The children whose descriptor says index (they can reach further); unset: any may. */
+      indexChildren?: string[];
+      subject?: string;
+    }
   /** The registry does not know the digest (a stale package list). */
   | { status: 'gone' }
   | { status: 'error'; error: string };
@@ -44,6 +51,11 @@ export interface PlanInput {
   policy: Policy;
   /** Epoch milliseconds. */
   now: number;
+  /**
+   * Read only what changes the decision: the manifests of kept versions and of what they reach that
+   * can reach further. Otherwise every version's manifest (and their children) is read.
+   */
+  lazy?: boolean;
 }
 
 export interface PlannedDeletion {
@@ -79,4 +91,6 @@ export interface PackagePlan {
   gone: PackageVersion[];
   /** Set when the plan fails closed: nothing is deleted and this says why. */
   blocked?: string;
+  /** Manifests to read before the plan is final; when set, the rest of the plan is empty. */
+  needs?: string[];
 }

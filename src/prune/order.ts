@@ -28,7 +28,14 @@ export function orderDeletions(candidates: ReadonlyMap<string, Candidate>, graph
     const { version, reason } = candidates.get(digest)!;
     ordered.push({ id: version.id, digest, tags: [...version.tags], reason, after });
   };
-  const all = [...candidates.values()].map(c => c.version).sort(oldestFirst);
+  // What was not read may be an index of the untagged versions beside it, pushed after them: untagged
+  // versions not read go last, newest first, so that an index still goes before its children.
+  const unread = (v: PackageVersion) => !graph.readable.has(v.digest) && v.tags.length === 0;
+  const all = [...candidates.values()]
+    .map(c => c.version)
+    .sort(
+      (a, b) => Number(unread(a)) - Number(unread(b)) || (unread(a) ? -oldestFirst(a, b) : oldestFirst(a, b))
+    );
   for (const v of all) visit(v.digest);
   return ordered;
 }

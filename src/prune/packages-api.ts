@@ -12,16 +12,39 @@ export type OwnerScope =
 
 export type DeleteOutcome = 'deleted' | 'gone';
 
-/** Why a version could not be deleted. */
+/** Why a version could not be deleted: GitHub refuses it for good, the API budget is spent, or it failed. */
 export class DeleteError extends Error {
   override name = 'DeleteError';
   constructor(
     message: string,
-    readonly kind: 'undeletable' | 'budget' | 'failed',
-    readonly status: number
+    readonly kind: 'refused' | 'budget' | 'failed',
+    readonly status: number,
+    /** For `refused`: GitHub's own words. */
+    readonly reason = message
   ) {
     super(message);
   }
+}
+
+/** Waits out a limit answer (the pacer): `waitMs` as GitHub told, for the request `what`. */
+export type OnLimit = (waitMs: number, what: string) => Promise<void>;
+
+/** Longest wait after a limit answer before the run stops and leaves a backlog instead. */
+export const MAX_LIMIT_WAIT_MS = 120_000;
+/** GitHub's advice when a limit answer says nothing of when to retry. */
+export const DEFAULT_LIMIT_WAIT_MS = 60_000;
+const LIMIT_ATTEMPTS = 3;
+const SERVER_RETRIES = 3;
+
+export interface PackagesApiOptions {
+  /** List pages fetched at once (default 4). */
+  pageConcurrency?: number;
+  /** Waits out a limit answer (default: sleeps). */
+  onLimit?: OnLimit;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** First backoff after a server error, ms (default 1000; doubled each time). */
+  retryDelayMs?: number;
 }
 
 interface ApiVersion {
@@ -35,6 +58,36 @@ interface HttpError {
   status?: number;
   message?: string;
   response?: { headers?: Record<string, string | undefined>; data?: { message?: string } };
+}
+
+/** A malformed answer: names the request and what was wrong with it. */
+export function malformed(what: string, problem: string): Error {
+  return new Error(`${what}: malformed answer from the Packages API (${problem})`);
+}
+
+/**
+ * How long a secondary-limit answer asks to wait: 403 or 429 with `retry-after` (seconds), or with
+ * `x-ratelimit-remaining: 0` (until `x-ratelimit-reset`); a "rate limit" message without either, a
+ * minute. Undefined when the answer is no limit answer.
+ */
+export function limitWait(e: HttpError, now: number): number | undefined {
+  if (e.status !== 403 && e.status !== 429) return undefined;
+  const headers = e.response?.headers ?? {};
+  const retryAfter = headers['retry-after'];
+  if (retryAfter !== undefined && retryAfter !== '') {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(seconds, 0) * 1000;
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(date - now, 0);
+  }
+  if (headers['x-ratelimit-remaining'] === '0') {
+    const reset = Number(headers['x-ratelimit-reset']);
+    return Number.isFinite(reset) && reset > 0
+      ? Math.max(reset * 1000 - now, 0) + 1000
+      : DEFAULT_LIMIT_WAIT_MS;
+  }
+  const message = e.response?.data?.message ?? e.message ?? '';
+  return /rate limit/i.test(message) ? DEFAULT_LIMIT_WAIT_MS : undefined;
 }
 
 function base(scope: OwnerScope): { prefix: string; params: Record<string, string> } {
@@ -52,6 +105,19 @@ function hasNext(link: string | undefined): boolean {
   return /rel="next"/.test(link ?? '');
 }
 
+function checkVersion(v: unknown, what: string): ApiVersion {
+  const o = v as Partial<ApiVersion> | null;
+  if (!o || typeof o !== 'object') throw malformed(what, `a version is ${JSON.stringify(v)}`);
+  if (!Number.isSafeInteger(o.id)) throw malformed(what, `a version has id ${JSON.stringify(o.id)}`);
+  if (typeof o.name !== 'string') throw malformed(what, `version ${o.id} has name ${JSON.stringify(o.name)}`);
+  if (typeof o.created_at !== 'string' || Number.isNaN(Date.parse(o.created_at)))
+    throw malformed(what, `version ${o.id} has created_at ${JSON.stringify(o.created_at)}`);
+  const tags = o.metadata?.container?.tags;
+  if (tags !== undefined && !(Array.isArray(tags) && tags.every(t => typeof t === 'string')))
+    throw malformed(what, `version ${o.id} has tags ${JSON.stringify(tags)}`);
+  return o as ApiVersion;
+}
+
 function toVersion(v: ApiVersion): PackageVersion {
   return {
     id: v.id,
@@ -65,15 +131,59 @@ export class PackagesApi {
   /** List pages fetched so far. */
   pages = 0;
 
+  private readonly pageConcurrency: number;
+  private readonly onLimit: OnLimit;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly retryDelayMs: number;
+
   constructor(
     private readonly octokit: GitHub,
-    private readonly pageConcurrency = 4
-  ) {}
+    opts: PackagesApiOptions = {}
+  ) {
+    this.pageConcurrency = opts.pageConcurrency ?? 4;
+    this.onLimit = opts.onLimit ?? (ms => this.sleep(ms));
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    this.retryDelayMs = opts.retryDelayMs ?? 1000;
+  }
+
+  /**
+   * One request. A limit answer is waited out as told (the pacer slows down) and the request sent
+   * again; a server error or a broken connection is retried with backoff. The client's own retries
+   * are off here: they would retry a 429 without reading `retry-after`.
+   */
+  private async send<T = unknown>(
+    route: string,
+    params: Record<string, unknown>,
+    what: string
+  ): Promise<{ data: T; headers: Record<string, string | undefined> }> {
+    for (let attempt = 1, failures = 0; ; attempt++) {
+      try {
+        const res = await this.octokit.request(route, { ...params, request: { retries: 0 } });
+        return { data: res.data as T, headers: res.headers as Record<string, string | undefined> };
+      } catch (err) {
+        const e = err as HttpError;
+        const wait = limitWait(e, this.now());
+        if (wait !== undefined) {
+          if (wait > MAX_LIMIT_WAIT_MS || attempt >= LIMIT_ATTEMPTS) throw err;
+          await this.onLimit(wait, what);
+        } else if (((e.status ?? 0) >= 500 || !e.status) && failures < SERVER_RETRIES) {
+          await this.sleep(this.retryDelayMs * 2 ** failures++);
+        } else {
+          throw err;
+        }
+      }
+    }
+  }
 
   /** `GET /users/{owner}`: organizations use /orgs, the token's own account /user, other users /users. */
   async ownerScope(owner: string): Promise<OwnerScope> {
-    const { data } = await this.octokit.request('GET /users/{username}', { username: owner });
-    const user = data as { type?: string; login?: string; user_view_type?: string };
+    const what = `GET /users/${owner}`;
+    const { data } = await this.send('GET /users/{username}', { username: owner }, what);
+    const user = data as { type?: string; login?: string; user_view_type?: string } | null;
+    if (!user || typeof user !== 'object' || typeof user.type !== 'string')
+      throw malformed(what, `expected a user with a type, got ${JSON.stringify(data)?.slice(0, 100)}`);
     if (user.type === 'Organization') return { kind: 'orgs', owner: user.login ?? owner };
     if (user.user_view_type === 'private') return { kind: 'user', owner: user.login ?? owner };
     return { kind: 'users', owner: user.login ?? owner };
@@ -86,14 +196,15 @@ export class PackagesApi {
   ): Promise<{ versions: ApiVersion[]; link?: string }> {
     const { prefix, params } = base(scope);
     this.pages++;
-    const res = await this.octokit.request(`GET ${prefix}/packages/{package_type}/{package_name}/versions`, {
-      ...params,
-      package_type: 'container',
-      package_name: pkg,
-      per_page: 100,
-      page
-    });
-    return { versions: res.data as ApiVersion[], link: res.headers.link };
+    const what = `GET ${prefix.replace(/\{\w+\}/, scope.owner)}/packages/container/${pkg}/versions?page=${page}`;
+    const res = await this.send(
+      `GET ${prefix}/packages/{package_type}/{package_name}/versions`,
+      { ...params, package_type: 'container', package_name: pkg, per_page: 100, page },
+      what
+    );
+    if (!Array.isArray(res.data))
+      throw malformed(what, `expected a list of versions, got ${JSON.stringify(res.data)?.slice(0, 100)}`);
+    return { versions: res.data.map(v => checkVersion(v, what)), link: res.headers.link };
   }
 
   /**
@@ -133,14 +244,10 @@ export class PackagesApi {
   async deleteVersion(scope: OwnerScope, pkg: string, id: number): Promise<DeleteOutcome> {
     const { prefix, params } = base(scope);
     try {
-      await this.octokit.request(
+      await this.send(
         `DELETE ${prefix}/packages/{package_type}/{package_name}/versions/{package_version_id}`,
-        {
-          ...params,
-          package_type: 'container',
-          package_name: pkg,
-          package_version_id: id
-        }
+        { ...params, package_type: 'container', package_name: pkg, package_version_id: id },
+        `DELETE version ${id} of ${pkg}`
       );
       return 'deleted';
     } catch (err) {
@@ -152,34 +259,34 @@ export class PackagesApi {
 
   async restoreVersion(scope: OwnerScope, pkg: string, id: number): Promise<void> {
     const { prefix, params } = base(scope);
-    await this.octokit.request(
+    await this.send(
       `POST ${prefix}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`,
-      {
-        ...params,
-        package_type: 'container',
-        package_name: pkg,
-        package_version_id: id
-      }
+      { ...params, package_type: 'container', package_name: pkg, package_version_id: id },
+      `POST restore of version ${id} of ${pkg}`
     );
   }
 }
 
-/** Sorts a failed deletion: out of budget, refused for good (last version, popular public version), or broken. */
+/**
+ * GitHub's refusals, which no retry changes: the last tagged version of a package (400 "You cannot
+ * delete the last tagged version of a package. You must delete the package instead.", and the older
+ * "last version" wording) and a public version with more than 5,000 downloads (403 "Publicly visible
+ * package versions with more than 5000 downloads cannot be deleted. Contact GitHub support for
+ * further assistance.").
+ */
+const REFUSALS: { status: number[]; message: RegExp }[] = [
+  { status: [400, 403, 422], message: /cannot delete the last (tagged )?version of a package/i },
+  { status: [400, 403, 422], message: /more than 5,?000 downloads cannot be deleted/i }
+];
+
+/** Sorts a failed deletion: refused for good (skip), out of budget (stop, backlog), or broken (fail). */
 export function classify(e: HttpError, what: string): DeleteError {
   const status = e.status ?? 0;
   const message = e.response?.data?.message ?? e.message ?? 'unknown error';
   const text = `${what}: ${status} ${message}`;
-  const remaining = e.response?.headers?.['x-ratelimit-remaining'];
-  if ((status === 403 || status === 429) && (remaining === '0' || /rate limit/i.test(message))) {
-    return new DeleteError(text, 'budget', status);
+  if (REFUSALS.some(r => r.status.includes(status) && r.message.test(message))) {
+    return new DeleteError(text, 'refused', status, message);
   }
-  if (
-    status === 400 ||
-    status === 409 ||
-    status === 422 ||
-    (status === 403 && /last version|download/i.test(message))
-  ) {
-    return new DeleteError(text, 'undeletable', status);
-  }
+  if (limitWait(e, Date.now()) !== undefined) return new DeleteError(text, 'budget', status);
   return new DeleteError(text, 'failed', status);
 }

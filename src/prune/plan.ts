@@ -32,13 +32,33 @@ function blockedPlan(live: PackageVersion[], gone: PackageVersion[], why: string
 
 function unreadable(input: PlanInput): string | undefined {
   if (input.failures?.length) return input.failures[0];
-  for (const v of input.versions) {
-    if (!input.manifests.has(v.digest)) return `manifest ${shortDigest(v.digest)} was not read`;
-  }
   for (const [digest, read] of input.manifests) {
     if (read.status === 'error') return `manifest ${shortDigest(digest)} could not be read (${read.error})`;
   }
   return undefined;
+}
+
+/** Without `lazy`: every version, every digest a registry tag names, and every child, at any depth. */
+function everything(input: PlanInput): string[] {
+  const wanted = new Set([...input.versions.map(v => v.digest), ...input.registryTags.values()]);
+  for (const read of input.manifests.values())
+    if (read.status === 'ok') read.children.forEach(c => wanted.add(c));
+  return [...wanted].filter(d => !input.manifests.has(d));
+}
+
+/** With `lazy`: the kept digests not read yet that can reach further (roots, attachments, nested indexes). */
+function keptUnread(marks: ReadonlyMap<string, Mark>, manifests: PlanInput['manifests']): string[] {
+  const needs: string[] = [];
+  for (const [digest, mark] of marks) {
+    if (manifests.has(digest)) continue;
+    if (mark.via === 'child') {
+      const parent = manifests.get(mark.from);
+      const nested = parent?.status === 'ok' ? parent.indexChildren : undefined;
+      if (nested && !nested.includes(digest)) continue;
+    }
+    needs.push(digest);
+  }
+  return needs;
 }
 
 export function planPackage(input: PlanInput): PackagePlan {
@@ -49,6 +69,10 @@ export function planPackage(input: PlanInput): PackagePlan {
   const live = versions.filter(v => input.manifests.get(v.digest)?.status !== 'gone').sort(newestFirst);
   const failure = unreadable(input);
   if (failure) return blockedPlan(live, gone, `${failure}; nothing in this package is deleted`);
+  if (!input.lazy) {
+    const needs = everything(input);
+    if (needs.length) return { deletions: [], kept: [], tagRemovals: [], gone, needs };
+  }
 
   const byDigest = new Map(live.map(v => [v.digest, v]));
   const graph = buildGraph(live, input.manifests);
@@ -56,7 +80,8 @@ export function planPackage(input: PlanInput): PackagePlan {
   for (const [tag, digest] of input.registryTags)
     registryTagsOf.set(digest, [...(registryTagsOf.get(digest) ?? []), tag]);
   const label = (digest: string): string => {
-    const tags = byDigest.get(digest)?.tags ?? registryTagsOf.get(digest) ?? [];
+    const listed = byDigest.get(digest)?.tags ?? [];
+    const tags = listed.length ? listed : (registryTagsOf.get(digest) ?? []);
     return tags.find(t => !ARTIFACT_TAG.test(t)) ?? tags[0] ?? shortDigest(digest);
   };
 
@@ -94,7 +119,7 @@ export function planPackage(input: PlanInput): PackagePlan {
       );
     } else if (graph.subjectOf.has(v.digest)) {
       const { digest: subject, kind } = graph.subjectOf.get(v.digest)!;
-      if (graph.readable.has(subject)) continue;
+      if (byDigest.has(subject) || graph.readable.has(subject)) continue;
       const presence = input.outside.get(subject) ?? 'unknown';
       if (presence !== 'absent')
         setRoot(v.digest, `${kind} of ${shortDigest(subject)}, which is not in the package list`);
@@ -132,6 +157,11 @@ export function planPackage(input: PlanInput): PackagePlan {
       untaggedPool.slice(0, m).map(v => v.digest),
       marks
     );
+
+  if (input.lazy) {
+    const needs = keptUnread(marks, input.manifests);
+    if (needs.length) return { deletions: [], kept: [], tagRemovals: [], gone, needs };
+  }
 
   const candidates = new Map<string, Candidate>();
   for (const v of live) {

@@ -1,6 +1,7 @@
 /** What a prune run did, per package and in total: the stage's typed result. */
 import type { PackageOutcome } from './executor.js';
 import type { PackagePlan, PlannedDeletion } from './model.js';
+import type { PaceReport } from './pacer.js';
 import type { VerifyIssue } from './verify.js';
 
 export interface PackageReport {
@@ -31,6 +32,8 @@ export interface PruneResult {
   backlog: number;
   apiRequests: number;
   registryRequests: number;
+  /** How the writes were paced: the spacing at the end, the time spent spacing and after limit answers. */
+  pace: PaceReport;
   timings: { planMs: number; deleteMs: number; verifyMs: number; totalMs: number };
   /** Set when the run must fail (a deletion failed, or a kept tag broke). */
   failure?: string;
@@ -46,6 +49,7 @@ export function emptyResult(dryRun: boolean): PruneResult {
     backlog: 0,
     apiRequests: 0,
     registryRequests: 0,
+    pace: { intervalMs: 0, writes: 0, spacingMs: 0, limitAnswers: 0, limitWaitMs: 0 },
     timings: { planMs: 0, deleteMs: 0, verifyMs: 0, totalMs: 0 }
   };
 }

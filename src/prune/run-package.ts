@@ -4,20 +4,23 @@
  */
 import type { RegistryClient } from '../common/registry/client.js';
 import { executePlan, restoreDeleted, type ExecContext, type PackageOutcome } from './executor.js';
-import { loadRegistryView, RegistryReader } from './load.js';
-import type { PackagePlan, PackageVersion, Policy } from './model.js';
+import { planWithReads, RegistryReader, type Planned } from './load.js';
+import type { Policy } from './model.js';
 import type { OwnerScope, PackagesApi } from './packages-api.js';
-import { planPackage } from './plan.js';
 import { verifyTags, type VerifyIssue } from './verify.js';
 
-export interface Planned {
-  versions: PackageVersion[];
-  plan: PackagePlan;
-  /** Tag -> digest as the registry resolved the tags while planning. */
-  registryTags: Map<string, string>;
+export type { Planned } from './load.js';
+
+/**
+ * Only what changes the decision is read, unless the policy needs every untagged image told apart
+ * from the parts of other images: keep-n-untagged counts untagged images of their own, and with
+ * delete-untagged false a deleted index takes its children, which are otherwise kept.
+ */
+export function readsLazily(policy: Policy): boolean {
+  return policy.keepNUntagged === undefined && policy.deleteUntagged;
 }
 
-/** Lists the versions (reading manifests as pages arrive), reads the registry and plans; fails closed. */
+/** Lists the versions (the registry's tag list is read meanwhile), reads what the plan needs, plans. */
 export async function planOne(
   api: PackagesApi,
   scope: OwnerScope,
@@ -28,23 +31,16 @@ export async function planOne(
   now: () => number
 ): Promise<Planned> {
   const reader = new RegistryReader(registry, repository);
-  const versions = await api
-    .listVersions(scope, name, page => reader.prefetch(page.map(v => v.digest)))
-    .catch(err => {
-      throw new Error(`${name}: listing the package's versions failed: ${(err as Error).message}`);
-    });
-  try {
-    const view = await loadRegistryView(reader, registry, repository, versions);
-    return {
-      versions,
-      plan: planPackage({ versions, ...view, policy, now: now() }),
-      registryTags: view.registryTags
-    };
-  } catch (err) {
-    const failures = [`the registry could not be read (${(err as Error).message})`];
-    const input = { versions, manifests: new Map(), registryTags: new Map(), outside: new Map(), failures };
-    return { versions, plan: planPackage({ ...input, policy, now: now() }), registryTags: new Map() };
-  }
+  reader.start();
+  const versions = await api.listVersions(scope, name).catch(err => {
+    throw new Error(`${name}: listing the package's versions failed: ${(err as Error).message}`);
+  });
+  return planWithReads(reader, registry, repository, {
+    versions,
+    policy,
+    now: now(),
+    lazy: readsLazily(policy)
+  });
 }
 
 export interface Applied {

@@ -49,16 +49,6 @@ function packageSection(p: PackageReport, dryRun: boolean): string[] {
       )
     );
   }
-  const skipped = p.outcome?.skipped ?? [];
-  if (skipped.length) {
-    lines.push(`**Skipped: ${skipped.length}**`, '');
-    lines.push(
-      ...table(
-        ['version', 'digest', 'why'],
-        skipped.map(s => [String(s.deletion.id), `\`${shortDigest(s.deletion.digest)}\``, cell(s.why)])
-      )
-    );
-  }
   const backlog = p.outcome?.backlog ?? [];
   if (backlog.length)
     lines.push(`**Left for the next run: ${backlog.length}** (${cell(p.outcome?.stop?.message ?? '')})`, '');
@@ -71,15 +61,31 @@ function packageSection(p: PackageReport, dryRun: boolean): string[] {
       )
     );
   }
-  lines.push(`<details><summary>Kept: ${p.plan.kept.length}</summary>`, '');
+  // Versions GitHub refused to delete (and their parts) are kept, with GitHub's reason.
+  const kept = [...(p.outcome?.skipped ?? []).map(s => ({ ...s.deletion, reason: s.why })), ...p.plan.kept];
+  lines.push(`<details><summary>Kept: ${kept.length}</summary>`, '');
   lines.push(
     ...table(
       ['version', 'digest', 'tags', 'kept because'],
-      p.plan.kept.map(k => [String(k.id), `\`${shortDigest(k.digest)}\``, tags(k.tags), cell(k.reason)])
+      kept.map(k => [String(k.id), `\`${shortDigest(k.digest)}\``, tags(k.tags), cell(k.reason)])
     )
   );
   lines.push('</details>', '');
   return lines;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function pacing(result: PruneResult): string {
+  const p = result.pace;
+  if (p.writes === 0 && p.limitAnswers === 0) return 'No writes to pace.';
+  const limits = p.limitAnswers
+    ? `; ${p.limitAnswers} rate-limit ${p.limitAnswers > 1 ? 'answers' : 'answer'}, ${seconds(p.limitWaitMs)} waited after ${p.limitAnswers > 1 ? 'them' : 'it'}`
+    : '; no rate-limit answer';
+  return (
+    `Writes: ${p.writes}, one at a time, ${p.intervalMs} ms apart at the end; ` +
+    `${seconds(p.spacingMs)} spent spacing them${limits}.`
+  );
 }
 
 export function renderSummary(result: PruneResult): string {
@@ -89,6 +95,8 @@ export function renderSummary(result: PruneResult): string {
     `${result.dryRun ? 'Would delete' : 'Deleted'} ${result.deleted.length} versions, kept ${result.keptCount}, ` +
       `${result.dryRun ? 'would remove' : 'removed'} ${result.removedTags.length} tags, backlog ${result.backlog}. ` +
       `API requests: ${result.apiRequests}, registry requests: ${result.registryRequests}.`,
+    '',
+    pacing(result),
     ''
   ];
   if (result.failure) lines.push(`> [!CAUTION]`, `> ${cell(result.failure)}`, '');

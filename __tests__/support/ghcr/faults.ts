@@ -16,12 +16,20 @@ export interface Fault {
 export interface Faults {
   /** Added to every API and registry request. */
   latencyMs: number;
+  /** Added to every registry request instead of `latencyMs`, when set. */
+  registryLatencyMs?: number;
   api: Fault[];
   registry: Fault[];
   /** List versions from the snapshot taken by `snapshot()` instead of the registry's content now. */
   staleList: boolean;
   /** Digests whose DELETE is refused as for a public version with more than 5000 downloads. */
   popular: Set<string>;
+  /**
+   * GitHub's secondary rate limit on writes (DELETE, POST): points a rolling minute allows, what a
+   * write costs (default 5), and the answer beyond it (default 403 with `retry-after`). GitHub
+   * documents 900 points a minute per endpoint; a stricter, unknown limit is modelled with fewer.
+   */
+  writeLimit?: { pointsPerMinute: number; writePoints?: number; status?: 403 | 429; windowMs?: number };
   /** Runs after a version's manifest is deleted (e.g. a concurrent push). */
   onDelete?: (repository: string, digest: string) => Promise<void>;
 }

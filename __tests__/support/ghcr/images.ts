@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { blobExists, pushBlob } from '../../../src/common/registry/blobs.js';
 import { RegistryClient } from '../../../src/common/registry/client.js';
 import { isIndexType, MediaType, parseManifest, sha256Digest } from '../../../src/common/registry/media.js';
+import { attestationManifest, bundleBlob, referrersIndex, referrersTag } from './attestations.js';
 import type { Ghcr } from './index.js';
 
 const run = promisify(execFile);
@@ -101,6 +102,30 @@ export async function pushReferrer(
   const bytes = Buffer.from(JSON.stringify(doc));
   await pushBlob(client, repository, Buffer.from('{}'));
   return client.putManifest(repository, sha256Digest(bytes), bytes, MediaType.ociManifest);
+}
+
+/**
+ * A Sigstore attestation of `subject` (an image index) as an OCI artifact, and the subject's
+ * referrers index (`sha256-<hex>` tag) listing it next to earlier ones. Returns both digests.
+ */
+export async function pushAttestation(
+  client: RegistryClient,
+  repository: string,
+  subject: string,
+  seed: string
+): Promise<{ attestation: string; referrers: string }> {
+  const head = await client.headManifest(repository, subject);
+  if (!head) throw new Error(`${repository}@${subject} unknown`);
+  const bundle = bundleBlob(seed);
+  await pushBlob(client, repository, Buffer.from('{}'));
+  await pushBlob(client, repository, bundle);
+  const att = attestationManifest({ digest: subject, size: head.size }, bundle, new Date());
+  await client.putManifest(repository, att.digest, att.bytes, MediaType.ociManifest);
+  const tag = referrersTag(subject);
+  const previous = await client.getManifest(repository, tag);
+  const index = referrersIndex(previous && JSON.parse(previous.bytes.toString()), att);
+  await client.putManifest(repository, tag, index.bytes, MediaType.ociIndex);
+  return { attestation: att.digest, referrers: index.digest };
 }
 
 /** Problems pulling `reference` completely: the manifest, every child at any depth, every blob. */

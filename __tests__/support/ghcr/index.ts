@@ -134,6 +134,8 @@ export async function startGhcr(opts: GhcrOptions = {}): Promise<Ghcr> {
     resetStats() {
       api.stats.requests = 0;
       api.stats.byRoute = {};
+      api.stats.limitAnswers = 0;
+      api.stats.writes = [];
       registryStats.requests = 0;
       registryStats.byMethod = {};
       tokenCount = 0;

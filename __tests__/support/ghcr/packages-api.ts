@@ -14,7 +14,25 @@ import { userView } from './users.js';
 export interface ApiStats {
   requests: number;
   byRoute: Record<string, number>;
+  /** Writes refused by the write limit (`faults.writeLimit`). */
+  limitAnswers: number;
+  /** When each accepted write arrived (epoch ms). */
+  writes: number[];
 }
+
+/** The most writes in any 60 s window. */
+export function busiestMinute(writes: readonly number[]): number {
+  let most = 0;
+  for (let i = 0, j = 0; j < writes.length; j++) {
+    while (writes[j] - writes[i] >= 60_000) i++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+const SECONDARY_MESSAGE =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
+  'If you reach out to GitHub Support for help, please include the request ID.';
 
 export interface ApiOptions {
   store: ManifestStore;
@@ -48,7 +66,7 @@ interface PackageCall extends Call {
 }
 
 export class PackagesApiStandIn {
-  readonly stats: ApiStats = { requests: 0, byRoute: {} };
+  readonly stats: ApiStats = { requests: 0, byRoute: {}, limitAnswers: 0, writes: [] };
   readonly violations: string[] = [];
   readonly rate = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 };
   private readonly ids = new Map<string, number>();
@@ -114,6 +132,20 @@ export class PackagesApiStandIn {
       return this.send({ r: undefined, method, res }, 404, error('Not Found'));
     }
     if (this.rate.remaining <= 0) return this.send(call, 403, error('API rate limit exceeded'), {}, true);
+    const limit = this.opts.faults.writeLimit;
+    if (limit && (method === 'DELETE' || method === 'POST')) {
+      const retryAfter = this.writeRefused(limit);
+      if (retryAfter !== undefined) {
+        this.stats.limitAnswers++;
+        return this.send(
+          call,
+          limit.status ?? 403,
+          error(SECONDARY_MESSAGE),
+          { 'retry-after': String(retryAfter) },
+          true
+        );
+      }
+    }
     this.rate.remaining--;
     const fault = takeFault(this.opts.faults.api, method, url.pathname + url.search);
     if (fault) return this.send(call, fault.status, fault.body ?? error('Server Error'), fault.headers, true);
@@ -126,6 +158,20 @@ export class PackagesApiStandIn {
       this.send(call, 500, error((err as Error).message), {}, true);
     }
   };
+
+  /** Counts a write against the limit; seconds to wait when it does not fit. */
+  private writeRefused(limit: NonNullable<Faults['writeLimit']>): number | undefined {
+    const cost = limit.writePoints ?? 5;
+    const now = Date.now();
+    const windowMs = limit.windowMs ?? 60_000;
+    const recent = this.stats.writes.filter(t => now - t < windowMs);
+    if ((recent.length + 1) * cost <= limit.pointsPerMinute) {
+      this.stats.writes.push(now);
+      return undefined;
+    }
+    const over = recent.length + 1 - Math.floor(limit.pointsPerMinute / cost);
+    return Math.max(1, Math.ceil((recent[over - 1] + windowMs - now) / 1000));
+  }
 
   private send(
     { r, method, res }: { r?: Route; method: string; res: ServerResponse },

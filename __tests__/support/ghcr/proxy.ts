@@ -42,7 +42,8 @@ export function frontDoor(next: Handler, faults: Faults, stats: RegistryStats): 
     const method = req.method ?? 'GET';
     stats.requests++;
     stats.byMethod[method] = (stats.byMethod[method] ?? 0) + 1;
-    if (faults.latencyMs) await sleep(faults.latencyMs);
+    const latency = faults.registryLatencyMs ?? faults.latencyMs;
+    if (latency) await sleep(latency);
     const fault = takeFault(faults.registry, method, req.url ?? '/');
     if (!fault) return next(req, res);
     req.resume();

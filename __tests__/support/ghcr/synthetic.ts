@@ -1,5 +1,6 @@
 /** Synthetic multi-arch images in a MemoryStore, shaped like buildx pushes (platforms + attestations). */
 import { MediaType, sha256Digest } from '../../../src/common/registry/media.js';
+import { attestationManifest, bundleBlob, referrersIndex, referrersTag } from './attestations.js';
 import type { MemoryStore } from './memory.js';
 
 const PLATFORMS = [
@@ -61,11 +62,31 @@ export function addMultiArch(
       });
     });
   }
+  // The index is pushed after its parts, as buildx pushes: a second later.
   const index = store.add(
     repository,
     { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: entries },
     opts.tags,
-    created
+    new Date(created.getTime() + 1000)
   );
   return { index, platforms, attestations };
+}
+
+/** A Sigstore attestation of an index and the referrers index (`sha256-<hex>` tag) that lists it. */
+export function addAttestation(
+  store: MemoryStore,
+  repository: string,
+  subject: string,
+  seed: string,
+  created = new Date()
+): { attestation: string; referrers: string } {
+  const size = store.repo(repository).manifests.get(subject)?.bytes.length ?? 0;
+  const att = attestationManifest({ digest: subject, size }, bundleBlob(seed), created);
+  store.add(repository, att.bytes, [], created);
+  const tag = referrersTag(subject);
+  const previous = store.repo(repository).tags.get(tag);
+  const prevDoc = previous && JSON.parse(store.repo(repository).manifests.get(previous)!.bytes.toString());
+  const index = referrersIndex(prevDoc, att);
+  store.add(repository, index.bytes, [tag], new Date(created.getTime() + 1000));
+  return { attestation: att.digest, referrers: index.digest };
 }

@@ -1,4 +1,4 @@
-import { defaultImages, packagesOf } from '../../../src/pipeline/images.js';
+import { defaultImages, packagesOf, pruneSelection } from '../../../src/pipeline/images.js';
 import { loginEntries, type LoginSources } from '../../../src/pipeline/logins.js';
 
 describe('default images', () => {
@@ -21,6 +21,34 @@ describe('default images', () => {
         'Octo'
       )
     ).toEqual(['app', 'app/worker']);
+  });
+
+  test.each([
+    [['ghcr.io/Octo/App', 'docker.io/octo/app'], 'ghcr.io', '', { packages: ['app'] }],
+    [['ghcr.io/octo/app'], 'ghcr.io', 'other', {}],
+    [['docker.io/octo/app'], 'ghcr.io', 'tools', {}],
+    [
+      ['docker.io/octo/app'],
+      'ghcr.io',
+      '',
+      {
+        skip:
+          'Prune skipped: none of the pushed images (docker.io/octo/app) is a package of octo on ghcr.io; ' +
+          'set prune-packages to prune other packages'
+      }
+    ],
+    [
+      ['ghcr.io/octo/app'],
+      'ghcr.example.com',
+      '',
+      {
+        skip:
+          'Prune skipped: none of the pushed images (ghcr.io/octo/app) is a package of octo on ghcr.example.com; ' +
+          'set prune-packages to prune other packages'
+      }
+    ]
+  ])('root prune of %j on %s with prune-packages "%s": %j', (images, registry, explicit, expected) => {
+    expect(pruneSelection(images, registry, 'octo', explicit)).toEqual(expected);
   });
 });
 

@@ -23,7 +23,7 @@ export function client(ghcr: Ghcr, token = ghcr.token): RegistryClient {
 export async function prune(
   ghcr: Ghcr,
   given: Record<string, string>,
-  opts: { token?: string } = {}
+  opts: { token?: string; pacing?: boolean; sleeps?: number[] } = {}
 ): Promise<{ result: PruneResult; logs: Logs }> {
   const token = opts.token ?? ghcr.token;
   const values: Record<string, string> = { token, owner: 'octo-org', registry: ghcr.registry, ...given };
@@ -33,14 +33,16 @@ export async function prune(
     token,
     baseUrl: ghcr.apiUrl,
     spaceWrites: false,
+    secondaryRetries: 0,
     retryUnitMs: 5,
-    warn: m => logs.warn.push(m)
+    warn: m => (/^GitHub API (secondary )?rate limit/.test(m) ? undefined : logs.warn.push(m))
   });
   const result = await runPrune(inputs, {
     github,
     registry: client(ghcr, token),
-    pacing: false,
-    sleep: async () => undefined,
+    pacing: opts.pacing ?? false,
+    retryDelayMs: 1,
+    sleep: async ms => void opts.sleeps?.push(ms),
     env: {},
     log: { info: m => logs.info.push(m), warn: m => logs.warn.push(m), notice: m => logs.notice.push(m) }
   });

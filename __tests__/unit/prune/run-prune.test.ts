@@ -93,13 +93,23 @@ describe('runPrune', () => {
       const before = await digests(ghcr, 'octo-org/dry');
       const { result } = await prune(ghcr, { packages: 'dry', 'keep-n-tagged': '2', 'dry-run': 'true' });
       expect(result.dryRun).toBe(true);
-      expect(result.deleted.map(d => [d.digest, d.reason])).toEqual([
-        [old.index, 'beyond the 2 newest tagged images (keep-n-tagged)'],
-        ...[...old.platforms, ...old.attestations].sort().map(p => [p, 'part of deleted r0'])
-      ]);
-      expect(result.deleted.slice(1).map(d => d.digest)).toEqual(
-        [...old.platforms, ...old.attestations].sort()
+      // Only the kept indexes are read: the old index's parts are untagged and used by no kept image.
+      expect(result.deleted[0]).toMatchObject({
+        digest: old.index,
+        reason: 'beyond the 2 newest tagged images (keep-n-tagged)'
+      });
+      expect(
+        result.deleted
+          .slice(1)
+          .map(d => [d.digest, d.reason])
+          .sort()
+      ).toEqual(
+        [...old.platforms, ...old.attestations]
+          .sort()
+          .map(p => [p, 'untagged and not used by any kept image'])
       );
+      // one challenge probe, the tag list, the two kept indexes
+      expect(result.registryRequests).toBe(4);
       expect(await digests(ghcr, 'octo-org/dry')).toEqual(before);
       expect(Object.keys(ghcr.api.stats.byRoute).filter(r => r.startsWith('DELETE'))).toEqual([]);
     },
@@ -131,14 +141,17 @@ describe('runPrune', () => {
   );
 
   test(
-    'max-deletions leaves a backlog, oldest deleted first',
+    'max-deletions leaves a backlog; untagged versions not read go newest first, so an index before its parts',
     async () => {
-      const [first, second] = builds('octo-org/capped', 4, 10);
+      const [, second, third] = builds('octo-org/capped', 4, 10);
       const { result } = await prune(ghcr, { packages: 'capped', 'max-deletions': '7' });
-      expect(result.deleted.map(d => d.digest).slice(0, 5)).toEqual([
-        first.index,
-        ...[...first.platforms, ...first.attestations].sort()
-      ]);
+      expect(result.deleted[0].digest).toBe(third.index);
+      expect(
+        result.deleted
+          .slice(1, 5)
+          .map(d => d.digest)
+          .sort()
+      ).toEqual([...third.platforms, ...third.attestations].sort());
       expect(result.deleted[5].digest).toBe(second.index);
       expect([result.deleted.length, result.backlog, result.failure]).toEqual([7, 8, undefined]);
       expect(Object.values(await tagProblems(ghcr, 'octo-org/capped')).flat()).toEqual([]);

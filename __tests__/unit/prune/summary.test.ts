@@ -9,7 +9,10 @@ const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
 const C = `sha256:${'c'.repeat(64)}`;
 
-function result(dryRun: boolean): PruneResult {
+const D = `sha256:${'d'.repeat(64)}`;
+const POPULAR = 'Publicly visible package versions with more than 5000 downloads cannot be deleted.';
+
+function result(dryRun: boolean, refused = false): PruneResult {
   const deletion = { id: 7, digest: A, tags: ['pr-1'], reason: 'tag pr-1 matches delete-tags', after: [] };
   const removal = {
     id: 9,
@@ -33,7 +36,14 @@ function result(dryRun: boolean): PruneResult {
           ? undefined
           : {
               deleted: [{ id: 7, digest: A, tags: ['pr-1'], reason: deletion.reason, outcome: 'gone' }],
-              skipped: [],
+              skipped: refused
+                ? [
+                    {
+                      deletion: { ...deletion, id: 6, digest: D, tags: ['v0'] },
+                      why: `GitHub refused to delete it: ${POPULAR}`
+                    }
+                  ]
+                : [],
               backlog: [],
               tagsRemoved: [removal]
             },
@@ -47,6 +57,7 @@ function result(dryRun: boolean): PruneResult {
     backlog: 0,
     apiRequests: 4,
     registryRequests: 12,
+    pace: { intervalMs: 668, writes: 3, spacingMs: 1002, limitAnswers: 1, limitWaitMs: 30_000 },
     timings: { planMs: 1, deleteMs: 1, verifyMs: 1, totalMs: 3 }
   };
 }
@@ -57,6 +68,8 @@ describe('renderSummary', () => {
       '## Prune',
       '',
       'Deleted 1 versions, kept 1, removed 1 tags, backlog 0. API requests: 4, registry requests: 12.',
+      '',
+      'Writes: 3, one at a time, 668 ms apart at the end; 1.0 s spent spacing them; 1 rate-limit answer, 30.0 s waited after it.',
       '',
       '### octo-org/app',
       '',
@@ -83,6 +96,22 @@ describe('renderSummary', () => {
     ]);
   });
 
+  test("a version GitHub refused to delete is listed as kept, with GitHub's reason", () => {
+    const text = renderSummary(result(false, true));
+    expect(text).toContain('<details><summary>Kept: 2</summary>');
+    expect(text).toContain(
+      `| 6 | \`sha256:dddddddddddd\` | \`v0\` | GitHub refused to delete it: ${POPULAR} |`
+    );
+  });
+
+  test('a run without writes says so', () => {
+    const quiet = {
+      ...result(true),
+      pace: { intervalMs: 334, writes: 0, spacingMs: 0, limitAnswers: 0, limitWaitMs: 0 }
+    };
+    expect(renderSummary(quiet).split('\n')[4]).toBe('No writes to pace.');
+  });
+
   test('a dry run says so and shows the plan', () => {
     const text = renderSummary(result(true));
     expect(text.split('\n').slice(0, 3)).toEqual([
@@ -97,7 +126,7 @@ describe('renderSummary', () => {
 
   test('a failure is called out first', () => {
     const failed = { ...result(false), failure: 'app: kept tags broke' };
-    expect(renderSummary(failed).split('\n').slice(4, 7)).toEqual([
+    expect(renderSummary(failed).split('\n').slice(6, 9)).toEqual([
       '> [!CAUTION]',
       '> app: kept tags broke',
       ''
@@ -125,7 +154,11 @@ describe('writePruneOutputs', () => {
       ]),
       'prune-kept-count': '1',
       'prune-backlog': '0',
-      'prune-removed-tags': JSON.stringify([{ package: 'app', tag: 'pr|2', digest: C }])
+      'prune-removed-tags': JSON.stringify([{ package: 'app', tag: 'pr|2', digest: C }]),
+      'prune-api-requests': '4',
+      'prune-registry-requests': '12',
+      'prune-pace': '668',
+      'prune-waited-ms': '31002'
     };
     expect(parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8'))).toEqual(expected);
     expect(collected).toEqual(expected);
