@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { entryError, where } from './entries.js';
+import type { FloatingTag } from './floating.js';
 import { edgeTag } from './tags/edge.js';
 import type { TagEnv, TagProcessor } from './tags/env.js';
 import { matchTag } from './tags/match.js';
@@ -20,6 +21,10 @@ export interface Version {
   main: string | undefined;
   partial: string[];
   latest: boolean;
+  /** The values that only floating semver/pep440 patterns made ({{major}}, {{major}}.{{minor}}). */
+  floating: ReadonlyMap<string, FloatingTag>;
+  /** Set when `latest` comes from flavor latest=auto on a semver/pep440 release. */
+  latestFloating?: FloatingTag;
 }
 
 const PROCESSORS: Record<TagType, TagProcessor> = {
@@ -78,6 +83,9 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
   let main: string | undefined;
   const partial: string[] = [];
   let latest: boolean | undefined;
+  let latestFloating: FloatingTag | undefined;
+  // A value floats only when every entry that made it floats (null: some entry made it fixed).
+  const floating = new Map<string, FloatingTag | null>();
   for (const tag of tags) {
     if (!enabled(tag, env)) continue;
     const candidate = PROCESSORS[tag.type](tag, env);
@@ -85,9 +93,19 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
     const value = finalTag(candidate.value, tag, env);
     if (main === undefined) main = value;
     else if (value !== main && !partial.includes(value)) partial.push(value);
+    const { release } = candidate;
+    const floats = release?.scope
+      ? { release: release.release, read: release.read, scope: release.scope }
+      : null;
+    if (!floats) floating.set(value, null);
+    else if (!floating.has(value)) floating.set(value, floats);
     if (latest === undefined) {
       latest = env.flavor.latest === 'auto' ? candidate.autoLatest : env.flavor.latest === 'true';
+      if (latest && env.flavor.latest === 'auto' && release) {
+        latestFloating = { release: release.release, read: release.read, scope: 'latest' };
+      }
     }
   }
-  return { main, partial, latest: latest ?? false };
+  const floatingOnly = new Map([...floating].filter((e): e is [string, FloatingTag] => e[1] !== null));
+  return { main, partial, latest: latest ?? false, floating: floatingOnly, latestFloating };
 }

@@ -57,7 +57,11 @@ export async function runPipeline(
   const images: Record<string, string> = root('images')
     ? {}
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
-  const metaInputs = named('meta', () => readMetaInputs(stageSource(root, 'meta', images), env, warning));
+  // The root action's own default (see action.yml): floating tags stay on the highest release.
+  const floating = { 'floating-tags': root('floating-tags') || 'highest' };
+  const metaInputs = named('meta', () =>
+    readMetaInputs(stageSource(root, 'meta', { ...images, ...floating }), env, warning)
+  );
   const build =
     p.mode === 'merge' ? undefined : named('build', () => readBuildInputs(stageSource(root, 'build')));
   if (p.mode === 'platform' && build && build.platforms.length !== 1) {
