@@ -42,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 /** Pushes the Git tag `version` (added to the repository's tags first) through the root action. */
-async function release(version: string) {
+async function release(version: string, inputs: Record<string, string> = {}, runId = '1') {
   if (!api.tags.includes(version)) api.tags.push(version);
   api.requests = [];
   const ref = `refs/tags/${version}`;
@@ -54,6 +54,7 @@ async function release(version: string) {
       tags: TAGS,
       platforms: 'linux/amd64',
       cache: 'none',
+      ...inputs,
       'registry-auth': JSON.stringify(
         [GHCR, HUB].map(registry => ({ registry, username: USER, password: PASSWORD }))
       )
@@ -63,6 +64,7 @@ async function release(version: string) {
       GITHUB_EVENT_NAME: 'push',
       GITHUB_REF: ref,
       GITHUB_API_URL: api.url,
+      GITHUB_RUN_ID: runId,
       // No RUN step: the release only needs an image of its own.
       GITHUB_WORKSPACE: buildContext(
         '',
@@ -176,5 +178,29 @@ test('when the tags cannot be read, a warning says why and the tags move as with
   } finally {
     api.tagsStatus = undefined;
   }
+  expect(api.violations).toEqual([]);
+});
+
+test('mode merge computes the same tags as a single build: a backport merged from platform jobs leaves latest', async () => {
+  const runId = String(Date.now());
+  const before = await pointers(['latest']);
+  for (const platform of ['linux/amd64', 'linux/arm64']) {
+    const built = await release('v1.4.2', { mode: 'platform', platforms: platform }, runId);
+    expect({ platform, errors: built.errors, code: built.code }).toEqual({ platform, errors: [], code: 0 });
+  }
+  const merged = await release('v1.4.2', { mode: 'merge', platforms: 'linux/amd64,linux/arm64' }, runId);
+  expect({ errors: merged.errors, code: merged.code }).toEqual({ errors: [], code: 0 });
+  // 1.4.2 is the highest 1.x release (v1.5.0-rc.1 is a pre-release): it takes 1, not latest.
+  expect(merged.outputs['tag-names'].split('\n')).toEqual(['1.4.2', '1.4', '1']);
+  expect(merged.notices).toEqual([
+    'latest stays on 2.0.1, which is higher than 1.4.2 (floating-tags: highest)'
+  ]);
+  const digest = merged.outputs.digest;
+  expect(await pointers(['1.4.2', '1.4', '1', 'latest'])).toEqual({
+    '1.4.2': digest,
+    '1.4': digest,
+    '1': digest,
+    latest: before.latest
+  });
   expect(api.violations).toEqual([]);
 });
