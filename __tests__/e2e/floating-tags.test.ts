@@ -204,3 +204,18 @@ test('mode merge computes the same tags as a single build: a backport merged fro
   });
   expect(api.violations).toEqual([]);
 });
+
+test('the default tag rules on a backport: the pushed tag, and latest stays', async () => {
+  const before = await pointers(['latest']);
+  const step = await release('v1.4.3', { tags: '' });
+  expect({ errors: step.errors, code: step.code }).toEqual({ errors: [], code: 0 });
+  expect(step.outputs['tag-names']).toBe('v1.4.3');
+  expect(step.notices).toEqual([
+    'latest stays on 2.0.1, which is higher than 1.4.3 (floating-tags: highest)'
+  ]);
+  expect(await pointers(['v1.4.3', 'latest'])).toEqual({
+    'v1.4.3': step.outputs.digest,
+    latest: before.latest
+  });
+  expect(api.violations).toEqual([]);
+});

@@ -1,17 +1,17 @@
 /**
- * The repository's Git tags for `floating-tags: highest`, read only when a semver or pep440 rule can
- * make a release tag; when they cannot be read, a warning says why and the tags float as `always`.
+ * The repository's Git tags for `floating-tags: highest`, read only when a release can be tagged;
+ * when they cannot be read, a warning says why and the tags float as `always`.
  */
 import { fetchTagNames, repoUrl, type ApiTarget } from './github-api.js';
 import type { MetaInputs } from './inputs.js';
 import { TAG_REF } from './tags/env.js';
 
+/** On a tag push, or with a semver/pep440 rule that takes its version from value=. */
 export function wantsGitTags(inputs: MetaInputs, ref: string): boolean {
+  if (inputs.floatingTags !== 'highest') return false;
   return (
-    inputs.floatingTags === 'highest' &&
-    inputs.tags.some(
-      t => (t.type === 'semver' || t.type === 'pep440') && (TAG_REF.test(ref) || t.attrs.value.length > 0)
-    )
+    TAG_REF.test(ref) ||
+    inputs.tags.some(t => (t.type === 'semver' || t.type === 'pep440') && t.attrs.value.length > 0)
   );
 }
 

@@ -12,6 +12,7 @@ import { matchTag } from './tags/match.js';
 import type { TagEntry, TagType } from './tags/parse.js';
 import { pep440Tag } from './tags/pep440.js';
 import { rawTag } from './tags/raw.js';
+import { tagEventRelease } from './tags/releases.js';
 import { refTag } from './tags/ref.js';
 import { schedule } from './tags/schedule.js';
 import { semverTag } from './tags/semver.js';
@@ -23,7 +24,7 @@ export interface Version {
   latest: boolean;
   /** The values that only floating semver/pep440 patterns made ({{major}}, {{major}}.{{minor}}). */
   floating: ReadonlyMap<string, FloatingTag>;
-  /** Set when `latest` comes from flavor latest=auto on a semver/pep440 release. */
+  /** Set when `latest` comes from flavor latest=auto on a release (a semver/pep440 rule's, or the pushed tag's). */
   latestFloating?: FloatingTag;
 }
 
@@ -101,9 +102,8 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
     else if (!floating.has(value)) floating.set(value, floats);
     if (latest === undefined) {
       latest = env.flavor.latest === 'auto' ? candidate.autoLatest : env.flavor.latest === 'true';
-      if (latest && env.flavor.latest === 'auto' && release) {
-        latestFloating = { release: release.release, read: release.read, scope: 'latest' };
-      }
+      const from = latest && env.flavor.latest === 'auto' ? (release ?? tagEventRelease(env.ref)) : undefined;
+      if (from) latestFloating = { release: from.release, read: from.read, scope: 'latest' };
     }
   }
   const floatingOnly = new Map([...floating].filter((e): e is [string, FloatingTag] => e[1] !== null));

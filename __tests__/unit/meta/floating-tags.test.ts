@@ -151,14 +151,29 @@ describe('which tags float', () => {
       ['1.3.9', 'latest']
     ],
     [
-      'latest from type=ref stays',
+      'type=ref on a release tag: the full tag stays, latest floats',
       'type=ref,event=tag\ntype=semver,pattern={{major}},priority=100',
       '',
-      ['v1.3.9', 'latest']
-    ]
+      ['v1.3.9']
+    ],
+    ['type=match on a release tag: latest floats', 'type=match,pattern=v(.*),group=1', '', ['1.3.9']]
   ])('%s', (_, tags, flavor, expected) => {
     const result = meta({ tags, flavor, 'floating-tags': 'highest' }, { ...tag('v1.3.9'), gitTags: history });
     expect(result.tagNames).toEqual(expected);
+  });
+
+  test.each([
+    ['v1.4.1', ['v2.0.0'], ['v1.4.1'], ['latest stays on 2.0.0']],
+    ['1.4.1', ['v2.0.0'], ['1.4.1'], ['latest stays on 2.0.0']],
+    ['v2.0.1', ['v2.0.0', 'v2.1.0-rc.1'], ['v2.0.1', 'latest'], []],
+    ['release-a', ['v2.0.0'], ['release-a', 'latest'], []],
+    ['v1.5.0-rc.1', ['v2.0.0'], ['v1.5.0-rc.1', 'latest'], []],
+    ['1.0', ['2.0', '3.0rc1', 'v9.0.0-beta'], ['1.0'], ['latest stays on 2.0']],
+    ['1.0', ['1.0.post1', '1.1.dev0'], ['1.0', 'latest'], []]
+  ])('the default tags on %s after %j: %j', (event, gitTags, expected, held) => {
+    const result = meta({ 'floating-tags': 'highest' }, { ...tag(event), gitTags });
+    expect(result.tagNames).toEqual(expected);
+    expect(result.held.map(h => `${h.tag} stays on ${h.heldBy}`)).toEqual(held);
   });
 
   test('match= reads the Git tags the way it reads the event tag', () => {
@@ -271,7 +286,8 @@ describe('the input', () => {
     expect(wants({ ...highest, tags: 'type=semver,pattern={{major}},value=1.2.3' }, 'refs/heads/main')).toBe(
       true
     );
-    expect(wants({ ...highest, tags: 'type=ref,event=tag' }, 'refs/tags/v1.0.0')).toBe(false);
+    expect(wants({ ...highest, tags: 'type=ref,event=tag' }, 'refs/tags/v1.0.0')).toBe(true);
+    expect(wants({ ...highest }, 'refs/pull/1/merge')).toBe(false);
     expect(wants({ tags: SEMVER }, 'refs/tags/v1.0.0')).toBe(false);
   });
 

@@ -32,6 +32,6 @@ export const pep440Tag: TagProcessor = (tag, env) => {
   return {
     value: affix(value, tag, env),
     autoLatest: true,
-    release: { release, read: pep440Reader(tag), scope }
+    release: { release, read: pep440Reader(tag.attrs.match), scope }
   };
 };

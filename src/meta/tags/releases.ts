@@ -10,6 +10,7 @@ import type { SemVer } from 'semver';
 import type { Release, ReleaseReader } from '../floating.js';
 import * as pep440 from '../pep440.js';
 import type { Templates } from '../templates.js';
+import { TAG_REF, tagName } from './env.js';
 import type { TagEntry } from './parse.js';
 
 /** What a rule's candidate tells the floating-tags decision. */
@@ -51,10 +52,10 @@ export function renderScoped(
   return { value, scope: read.has('minor') ? 'minor' : 'major' };
 }
 
-/** A tag name narrowed by the rule's match= (group 1), as the rule narrows the event's tag. */
-function matcher(tag: TagEntry): (name: string) => string | undefined {
-  if (tag.attrs.match.length === 0) return name => name;
-  const re = new RegExp(tag.attrs.match);
+/** A tag name narrowed by a rule's match= (group 1), as the rule narrows the event's tag. */
+function matcher(match: string): (name: string) => string | undefined {
+  if (match.length === 0) return name => name;
+  const re = new RegExp(match);
   return name => name.match(re)?.[1];
 }
 
@@ -63,9 +64,9 @@ export function semverRelease(version: SemVer): Release {
   return { text: version.version, major, minor, order: [major, minor, patch] };
 }
 
-/** type=semver: `v1.2.3`-style tags; pre-releases are not releases here. */
-export function semverReader(tag: TagEntry): ReleaseReader {
-  const narrow = matcher(tag);
+/** type=semver (with its match=): `v1.2.3`-style tags; pre-releases are not releases here. */
+export function semverReader(match = ''): ReleaseReader {
+  const narrow = matcher(match);
   return name => {
     const text = narrow(name)?.replace(/\//g, '-');
     if (text === undefined || !valid(text) || prerelease(text) !== null) return undefined;
@@ -85,11 +86,24 @@ export function pep440Release(version: string): Release | undefined {
   };
 }
 
-/** type=pep440: tags read as PEP 440 versions; pre, post and dev releases are not releases here. */
-export function pep440Reader(tag: TagEntry): ReleaseReader {
-  const narrow = matcher(tag);
+/** type=pep440 (with its match=): PEP 440 versions; pre, post and dev releases are not releases here. */
+export function pep440Reader(match = ''): ReleaseReader {
+  const narrow = matcher(match);
   return name => {
     const text = narrow(name)?.replace(/\//g, '-');
     return text === undefined || !pep440.valid(text) ? undefined : pep440Release(text);
   };
+}
+
+/**
+ * The release a pushed tag names, read as type=semver (or else type=pep440) reads it, for `latest`
+ * given by a rule that is no version rule (type=ref,event=tag, type=match) on a tag push.
+ */
+export function tagEventRelease(ref: string): RuleRelease | undefined {
+  if (!TAG_REF.test(ref)) return undefined;
+  for (const read of [semverReader(), pep440Reader()]) {
+    const release = read(tagName(ref));
+    if (release) return { release, read };
+  }
+  return undefined;
 }

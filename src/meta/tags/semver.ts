@@ -28,6 +28,6 @@ export const semverTag: TagProcessor = (tag, env) => {
   return {
     value: affix(value, tag, env),
     autoLatest: true,
-    release: { release: semverRelease(parsed), read: semverReader(tag), scope }
+    release: { release: semverRelease(parsed), read: semverReader(tag.attrs.match), scope }
   };
 };
