@@ -1,7 +1,8 @@
 /**
  * floating-tags on the root action (default highest), as the runner runs it on tag pushes: the Git
  * tags come from a stand-in for GitHub's REST API checked against the OpenAPI description, and the
- * registry is read independently to see where latest, 1 and 1.4 point.
+ * registry is read independently to see where latest, 1 and 1.4 point. The tests run in order over
+ * one repository's release history.
  */
 import { jest } from '@jest/globals';
 import { runAction } from '../support/action-runner.js';
