@@ -38,19 +38,37 @@ const overrides = {
       'login: YAML list of {registry, username, password} for more registries; the root action adds GHCR (with github-token) and Docker Hub (with dockerhub-*) where the images need them'
   },
   platforms: { description: 'Platforms to build for', default: 'linux/amd64,linux/arm64' },
-  context: { description: "Build's context: a path in the workspace", default: '.' }
+  context: { description: "Build's context: a path in the workspace" },
+  // The stage stays a drop-in for metadata-action; the root action leaves floating tags on the highest release.
+  'floating-tags': { default: 'highest' }
 };
 
 const inputs = { ...own };
-for (const stage of ['meta', 'login', 'build', 'prune']) {
-  const yaml = read(`${stage}/action.yml`);
-  for (const [name, spec] of Object.entries(yaml.inputs ?? {})) {
-    const mapped = rootName(stage, name);
-    if (mapped === null || mapped in inputs) continue;
-    const entry = { description: `${stage}: ${spec?.description ?? ''}`.trim(), ...overrides[mapped] };
-    if (!('default' in entry) && spec?.default !== undefined) entry.default = String(spec.default);
-    entry.required = false;
-    inputs[mapped] = entry;
+const stageInputs = ['meta', 'login', 'build', 'prune'].flatMap(stage =>
+  Object.entries(read(`${stage}/action.yml`).inputs ?? {}).map(([name, spec]) => [
+    stage,
+    rootName(stage, name),
+    spec
+  ])
+);
+for (const [stage, mapped, spec] of stageInputs) {
+  if (mapped === null || mapped in inputs) continue;
+  const entry = { description: `${stage}: ${spec?.description ?? ''}`.trim(), ...overrides[mapped] };
+  if (!('default' in entry) && spec?.default !== undefined) entry.default = String(spec.default);
+  entry.required = false;
+  inputs[mapped] = entry;
+}
+
+// Every override must change an input some stage declares, and a default override must differ
+// from the stage's own default: a renamed or dropped input fails here, not silently.
+for (const [name, override] of Object.entries(overrides)) {
+  const declared = stageInputs.find(([, mapped]) => mapped === name);
+  if (!declared) throw new Error(`root-action.mjs: the override "${name}" names no stage input`);
+  const [stage, , spec] = declared;
+  if ('default' in override && String(spec?.default) === override.default) {
+    throw new Error(
+      `root-action.mjs: the default of "${name}" is ${override.default} in ${stage}/action.yml already`
+    );
   }
 }
 

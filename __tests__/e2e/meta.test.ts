@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction, type StepResult } from '../support/action-runner.js';
+import { startReposApi } from '../support/repos-api.js';
 
 const SHA = '0fa3b7c1d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2';
 const repository = {
@@ -175,6 +176,53 @@ describe('meta stage, as the runner runs it', () => {
     expect(step.outputs.labels.split('\n')).toEqual(
       labels('v1.2.3', '2023-11-14T22:13:20.000Z', { description: '', license: '' })
     );
+  });
+
+  test('floating-tags: highest leaves 1.2 and latest on the higher releases the Git tags name', async () => {
+    const github = await startReposApi({
+      owner: 'octo-org',
+      repo: 'hello-world',
+      token: 'ghs_testtoken',
+      tags: ['v1.2.2', 'v1.2.5', 'v2.0.0', 'v2.1.0-rc.1', 'v1.2.3']
+    });
+    try {
+      const step = await run(
+        {
+          images: 'octoorg/app',
+          tags: 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}\ntype=semver,pattern={{major}}',
+          'floating-tags': 'highest'
+        },
+        { GITHUB_API_URL: github.url }
+      );
+      expect({ code: step.code, warnings: step.warnings }).toEqual({ code: 0, warnings: [] });
+      expect(step.outputs.tags).toBe('octoorg/app:1.2.3');
+      expect(step.notices).toEqual([
+        '1.2 stays on 1.2.5, which is higher than 1.2.3 (floating-tags: highest)',
+        '1 stays on 1.2.5, which is higher than 1.2.3 (floating-tags: highest)',
+        'latest stays on 2.0.0, which is higher than 1.2.3 (floating-tags: highest)'
+      ]);
+      expect(step.summary).toContain('- `latest` stays on 2.0.0');
+      expect(github.requests.map(r => r.path)).toEqual([
+        '/repos/octo-org/hello-world',
+        '/repos/octo-org/hello-world/git/matching-refs/tags'
+      ]);
+      expect(github.violations).toEqual([]);
+    } finally {
+      await github.close();
+    }
+  }, 60_000);
+
+  test('floating-tags: highest without a readable tag list: a warning, and the tags of always', async () => {
+    const step = await run({
+      images: 'octoorg/app',
+      tags: 'type=semver,pattern={{major}}',
+      'floating-tags': 'highest'
+    });
+    expect(step.code).toBe(0);
+    expect(step.warnings).toEqual([
+      `Cannot read the repository's Git tags (${api.url}/repos/octo-org/hello-world/git/matching-refs/tags): HTTP 404 (Not Found); floating tags move as with floating-tags: always`
+    ]);
+    expect(step.outputs.tags).toBe('octoorg/app:1\noctoorg/app:latest');
   });
 
   test('{{commit_date}} of a pull request comes from the commits API', async () => {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '../common/runner.js';
 import type { Payload } from './expressions.js';
 import { gitCommitDate, gitContext } from './git-context.js';
+import { loadGitTags, wantsGitTags } from './git-tags.js';
 import { fetchCommitDate, fetchRepo, repoInfo, repoUrl, type ApiTarget } from './github-api.js';
 import type { MetaInputs } from './inputs.js';
 import type { RepoInfo } from './labels.js';
@@ -21,6 +22,8 @@ export interface MetaContext {
   now: Date;
   created: Date;
   commitDate: Date;
+  /** The repository's Git tag names, read for floating-tags: highest (undefined: not read). */
+  gitTags?: string[];
   /** Problems met while loading that did not stop the step. */
   warnings: string[];
 }
@@ -134,10 +137,13 @@ export async function loadContext(
   const baseUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
   const target = names ? { baseUrl, ...names, token: inputs.githubToken } : undefined;
   const now = new Date();
-  const [repo, commitDate] = await Promise.all([
+  const [repo, commitDate, tags] = await Promise.all([
     loadRepo(target, payload, env, warnings),
-    loadCommitDate(inputs, sha, payload, target, now)
+    loadCommitDate(inputs, sha, payload, target, now),
+    wantsGitTags(inputs, ref) ? loadGitTags(target) : undefined
   ]);
+  if (tags && 'warning' in tags) warnings.push(tags.warning);
+  const gitTags = tags && 'names' in tags ? tags.names : undefined;
   const created = inputs.settings.sourceDate ?? now;
-  return { eventName, ref, sha, payload, repo, now, created, commitDate, warnings };
+  return { eventName, ref, sha, payload, repo, now, created, commitDate, gitTags, warnings };
 }

@@ -1,4 +1,4 @@
-/** The two GitHub REST calls the stage makes: repository data and a commit's date. */
+/** The GitHub REST calls the stage makes: repository data, a commit's date, the Git tags. */
 import { httpGet } from '../common/http-get.js';
 import type { RepoInfo } from './labels.js';
 
@@ -12,7 +12,7 @@ export interface ApiTarget {
 
 const TIMEOUT_MS = 10_000;
 
-async function getJson(url: string, token: string): Promise<Record<string, unknown>> {
+async function get(url: string, token: string): Promise<{ body: unknown; link: string }> {
   const headers: Record<string, string> = {
     accept: 'application/vnd.github+json',
     'user-agent': 'push-to-image-meta',
@@ -20,16 +20,26 @@ async function getJson(url: string, token: string): Promise<Record<string, unkno
   };
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await httpGet(url, headers, TIMEOUT_MS);
-  let body: Record<string, unknown> = {};
+  let body: unknown = {};
   try {
-    body = JSON.parse(res.body) as Record<string, unknown>;
+    body = JSON.parse(res.body) as unknown;
   } catch {
     // not JSON: the status says what went wrong
   }
   if (res.status < 200 || res.status >= 300) {
-    throw new Error(`HTTP ${res.status}${body.message ? ` (${String(body.message)})` : ''}`);
+    const message = (body as Record<string, unknown> | null)?.message;
+    throw new Error(`HTTP ${res.status}${message ? ` (${String(message)})` : ''}`);
   }
-  return body;
+  return { body, link: res.header('link') };
+}
+
+async function getJson(url: string, token: string): Promise<Record<string, unknown>> {
+  return (await get(url, token)).body as Record<string, unknown>;
+}
+
+/** The `rel="next"` address of a Link header, if any. */
+export function nextLink(link: string): string | undefined {
+  return /<([^>]+)>\s*;\s*rel="next"/.exec(link)?.[1];
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -63,4 +73,26 @@ export async function fetchCommitDate(t: ApiTarget, sha: string): Promise<Date> 
   )?.date;
   if (typeof date !== 'string') throw new Error('Committer date not found');
   return new Date(date);
+}
+
+/**
+ * GET /repos/{owner}/{repo}/git/matching-refs/tags, across every page the Link header names: the
+ * names of the repository's Git tags.
+ */
+export async function fetchTagNames(t: ApiTarget): Promise<string[]> {
+  const names: string[] = [];
+  const origin = new URL(t.baseUrl).origin;
+  const seen = new Set<string>();
+  let url: string | undefined = `${repoUrl(t)}/git/matching-refs/tags`;
+  while (url && !seen.has(url)) {
+    seen.add(url);
+    if (new URL(url).origin !== origin) throw new Error(`the next page is on another host: ${url}`);
+    const { body, link } = await get(url, t.token);
+    if (!Array.isArray(body)) throw new Error('the answer is not a list of references');
+    for (const item of body as { ref?: unknown }[]) {
+      if (typeof item?.ref === 'string') names.push(item.ref.replace(/^refs\/tags\//, ''));
+    }
+    url = nextLink(link);
+  }
+  return names;
 }

@@ -4,6 +4,7 @@
  */
 import { getInput, InputError, type InputSource } from '../common/runner.js';
 import { parseEntries, type Entry } from './entries.js';
+import { FLOATING_MODES, type FloatingMode } from './floating.js';
 import { parseFlavor, type Flavor } from './flavor.js';
 import { parseImages, type Image } from './images.js';
 import { parseTags, type TagEntry } from './tags/parse.js';
@@ -34,6 +35,8 @@ export interface MetaInputs {
   sepLabels: string;
   sepAnnotations: string;
   bakeTarget: string;
+  /** highest: floating tags stay on the highest release that has them; always: metadata-action's way. */
+  floatingTags: FloatingMode;
   githubToken: string;
   settings: MetaSettings;
   /** Some input uses {{commit_date}}: the commit date must be looked up. */
@@ -95,6 +98,10 @@ export function readMetaInputs(
   if (context !== 'workflow' && context !== 'git') {
     throw new InputError(`Input "context": Invalid context source: ${context} (expected workflow or git)`);
   }
+  const floatingTags = (text('floating-tags') || 'always') as FloatingMode;
+  if (!FLOATING_MODES.includes(floatingTags)) {
+    throw new InputError(`Input "floating-tags" must be highest or always, got "${floatingTags}"`);
+  }
   const lists = Object.fromEntries(
     ['images', 'tags', 'flavor', 'labels', 'annotations'].map(name => [name, parseEntries(name, text(name))])
   ) as Record<'images' | 'tags' | 'flavor' | 'labels' | 'annotations', Entry[]>;
@@ -112,6 +119,7 @@ export function readMetaInputs(
     sepLabels: source('sep-labels') || '\n',
     sepAnnotations: source('sep-annotations') || '\n',
     bakeTarget: text('bake-target') || 'docker-metadata-action',
+    floatingTags,
     githubToken: text('github-token'),
     settings: readSettings(env, warn),
     needsCommitDate

@@ -5,10 +5,11 @@
 import { createBakeDefinitions, type BakeDefinitions } from './bake.js';
 import type { MetaContext } from './context.js';
 import { globalContext } from './expressions.js';
+import { settleFloating, type HeldTag } from './floating.js';
 import { imageName } from './images.js';
 import type { MetaInputs } from './inputs.js';
 import { labelObject, mergeLabels, ociDefaults, withLevels } from './labels.js';
-import { fullTags, tagNames } from './tag-list.js';
+import { fullTags, latestTag, tagNames } from './tag-list.js';
 import { templates } from './templates.js';
 import { computeVersion } from './version.js';
 
@@ -30,6 +31,8 @@ export interface MetaResult {
   bake: BakeDefinitions;
   separators: { tags: string; labels: string; annotations: string };
   setOutputEnv: boolean;
+  /** Floating tags left on a higher release (floating-tags: highest). */
+  held: HeldTag[];
   warnings: string[];
   notices: string[];
 }
@@ -47,12 +50,19 @@ export function runMeta(inputs: MetaInputs, ctx: MetaContext): MetaResult {
       if (notice) notices.push(notice);
       return name;
     });
-  const version = computeVersion(inputs.tags, {
+  const computed = computeVersion(inputs.tags, {
     ...scope,
     defaultBranch: ctx.repo.defaultBranch,
     flavor: inputs.flavor,
     templates: render
   });
+  const { version, held } =
+    inputs.floatingTags === 'highest' && ctx.gitTags
+      ? settleFloating(computed, ctx.gitTags, latestTag(inputs.flavor))
+      : { version: computed, held: [] };
+  for (const h of held) {
+    notices.push(`${h.tag} stays on ${h.heldBy}, which is higher than ${h.release} (floating-tags: highest)`);
+  }
   const names = tagNames(version, inputs.flavor);
   const tags = fullTags(names, images);
   if (!version.main) warnings.push('No Docker image version has been generated. Check tags input.');
@@ -84,6 +94,7 @@ export function runMeta(inputs: MetaInputs, ctx: MetaContext): MetaResult {
     }),
     separators: { tags: inputs.sepTags, labels: inputs.sepLabels, annotations: inputs.sepAnnotations },
     setOutputEnv: inputs.settings.setOutputEnv,
+    held,
     warnings,
     notices
   };

@@ -11,6 +11,14 @@ export function summaryMarkdown(result: MetaResult): string {
   } else {
     lines.push('No tags were generated.', '');
   }
+  if (result.held.length) {
+    lines.push(
+      'Floating tags left on a higher release (floating-tags: highest):',
+      '',
+      ...result.held.map(h => `- ${code(h.tag)} stays on ${cell(h.heldBy)}`),
+      ''
+    );
+  }
   lines.push('| Label | Value |', '| --- | --- |');
   for (const label of result.labels) {
     const at = label.indexOf('=');

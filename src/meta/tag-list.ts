@@ -2,13 +2,17 @@
 import type { Flavor } from './flavor.js';
 import { sanitizeTag, type Version } from './version.js';
 
+/** `latest` with the flavor's prefix and suffix where onlatest=true asks for them. */
+export function latestTag(flavor: Flavor): string {
+  return sanitizeTag(
+    `${flavor.prefixLatest ? flavor.prefix : ''}latest${flavor.suffixLatest ? flavor.suffix : ''}`
+  );
+}
+
 export function tagNames(version: Version, flavor: Flavor): string[] {
   if (!version.main) return [];
   const names = [version.main, ...version.partial];
-  if (version.latest) {
-    const latest = `${flavor.prefixLatest ? flavor.prefix : ''}latest${flavor.suffixLatest ? flavor.suffix : ''}`;
-    names.push(sanitizeTag(latest));
-  }
+  if (version.latest) names.push(latestTag(flavor));
   return names;
 }
 

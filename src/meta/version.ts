@@ -5,12 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { entryError, where } from './entries.js';
+import type { FloatingTag } from './floating.js';
 import { edgeTag } from './tags/edge.js';
 import type { TagEnv, TagProcessor } from './tags/env.js';
 import { matchTag } from './tags/match.js';
 import type { TagEntry, TagType } from './tags/parse.js';
 import { pep440Tag } from './tags/pep440.js';
 import { rawTag } from './tags/raw.js';
+import { tagEventRelease } from './tags/releases.js';
 import { refTag } from './tags/ref.js';
 import { schedule } from './tags/schedule.js';
 import { semverTag } from './tags/semver.js';
@@ -20,6 +22,10 @@ export interface Version {
   main: string | undefined;
   partial: string[];
   latest: boolean;
+  /** The values that only floating semver/pep440 patterns made ({{major}}, {{major}}.{{minor}}). */
+  floating: ReadonlyMap<string, FloatingTag>;
+  /** Set when `latest` comes from flavor latest=auto on a release (a semver/pep440 rule's, or the pushed tag's). */
+  latestFloating?: FloatingTag;
 }
 
 const PROCESSORS: Record<TagType, TagProcessor> = {
@@ -78,6 +84,9 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
   let main: string | undefined;
   const partial: string[] = [];
   let latest: boolean | undefined;
+  let latestFloating: FloatingTag | undefined;
+  // A value floats only when every entry that made it floats (null: some entry made it fixed).
+  const floating = new Map<string, FloatingTag | null>();
   for (const tag of tags) {
     if (!enabled(tag, env)) continue;
     const candidate = PROCESSORS[tag.type](tag, env);
@@ -85,9 +94,18 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
     const value = finalTag(candidate.value, tag, env);
     if (main === undefined) main = value;
     else if (value !== main && !partial.includes(value)) partial.push(value);
+    const { release } = candidate;
+    const floats = release?.scope
+      ? { release: release.release, read: release.read, scope: release.scope }
+      : null;
+    if (!floats) floating.set(value, null);
+    else if (!floating.has(value)) floating.set(value, floats);
     if (latest === undefined) {
       latest = env.flavor.latest === 'auto' ? candidate.autoLatest : env.flavor.latest === 'true';
+      const from = latest && env.flavor.latest === 'auto' ? (release ?? tagEventRelease(env.ref)) : undefined;
+      if (from) latestFloating = { release: from.release, read: from.read, scope: 'latest' };
     }
   }
-  return { main, partial, latest: latest ?? false };
+  const floatingOnly = new Map([...floating].filter((e): e is [string, FloatingTag] => e[1] !== null));
+  return { main, partial, latest: latest ?? false, floating: floatingOnly, latestFloating };
 }

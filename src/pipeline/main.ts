@@ -63,7 +63,11 @@ export async function runPipeline(
   const images: Record<string, string> = root('images')
     ? {}
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
-  const metaInputs = named('meta', () => readMetaInputs(stageSource(root, 'meta', images), env, warning));
+  // The root action's own default (see action.yml): floating tags stay on the highest release.
+  const floating = { 'floating-tags': root('floating-tags') || 'highest' };
+  const metaInputs = named('meta', () =>
+    readMetaInputs(stageSource(root, 'meta', { ...images, ...floating }), env, warning)
+  );
   const buildInputs = named('build', () => readBuildInputs(stageSource(root, 'build')));
   // Masked before meta, login or anything else can print.
   maskSecrets(buildInputs.secrets);

@@ -2,6 +2,7 @@
 import type { Flavor } from '../flavor.js';
 import type { Templates } from '../templates.js';
 import type { TagEntry } from './parse.js';
+import type { RuleRelease } from './releases.js';
 
 export interface TagEnv {
   eventName: string;
@@ -17,10 +18,14 @@ export interface TagEnv {
   warn(message: string): void;
 }
 
-/** A value a tag entry yields, and whether it asks for `latest` when flavor latest=auto. */
+/**
+ * A value a tag entry yields, whether it asks for `latest` when flavor latest=auto, and for semver
+ * and pep440 rules on a final release, that release (for floating-tags).
+ */
 export interface Candidate {
   value: string;
   autoLatest: boolean;
+  release?: RuleRelease;
 }
 
 export type TagProcessor = (tag: TagEntry, env: TagEnv) => Candidate | undefined;

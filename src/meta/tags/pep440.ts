@@ -6,6 +6,7 @@ import * as pep440 from '../pep440.js';
 import { isRawStatement } from '../template/render.js';
 import { affix, versionSource, type TagProcessor } from './env.js';
 import { applyMatch } from './match-group.js';
+import { pep440Reader, pep440Release, renderScoped } from './releases.js';
 
 export const pep440Tag: TagProcessor = (tag, env) => {
   const source = versionSource(tag, env);
@@ -15,8 +16,8 @@ export const pep440Tag: TagProcessor = (tag, env) => {
     env.warn(`${vraw} does not conform to PEP 440. More info: https://www.python.org/dev/peps/pep-0440`);
     return undefined;
   }
-  const explained = pep440.explain(vraw)!;
-  if (explained.isPrerelease || explained.isPostrelease || explained.isDevrelease) {
+  const release = pep440Release(vraw);
+  if (!release) {
     const value = isRawStatement(tag.attrs.pattern) ? vraw : (pep440.clean(vraw) ?? vraw);
     return { value: affix(value, tag, env), autoLatest: false };
   }
@@ -27,6 +28,10 @@ export const pep440Tag: TagProcessor = (tag, env) => {
     minor: () => pep440.minor(vraw),
     patch: () => pep440.patch(vraw)
   };
-  const value = env.templates.with(tag.attrs.pattern, context, tag.entry);
-  return { value: affix(value, tag, env), autoLatest: true };
+  const { value, scope } = renderScoped(env.templates, tag.attrs.pattern, context, tag);
+  return {
+    value: affix(value, tag, env),
+    autoLatest: true,
+    release: { release, read: pep440Reader(tag.attrs.match), scope }
+  };
 };

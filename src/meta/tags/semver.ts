@@ -9,6 +9,7 @@ import valid from 'semver/functions/valid.js';
 import { isRawStatement } from '../template/render.js';
 import { affix, versionSource, type TagProcessor } from './env.js';
 import { applyMatch } from './match-group.js';
+import { renderScoped, semverReader, semverRelease } from './releases.js';
 
 export const semverTag: TagProcessor = (tag, env) => {
   const source = versionSource(tag, env);
@@ -19,8 +20,14 @@ export const semverTag: TagProcessor = (tag, env) => {
     return undefined;
   }
   const parsed = parse(vraw, { loose: true })!;
-  const pre = prerelease(vraw) !== null;
-  const pattern = pre && !isRawStatement(tag.attrs.pattern) ? '{{version}}' : tag.attrs.pattern;
-  const value = env.templates.with(pattern, parsed, tag.entry);
-  return { value: affix(value, tag, env), autoLatest: !pre };
+  if (prerelease(vraw) !== null) {
+    const pattern = isRawStatement(tag.attrs.pattern) ? tag.attrs.pattern : '{{version}}';
+    return { value: affix(env.templates.with(pattern, parsed, tag.entry), tag, env), autoLatest: false };
+  }
+  const { value, scope } = renderScoped(env.templates, tag.attrs.pattern, parsed, tag);
+  return {
+    value: affix(value, tag, env),
+    autoLatest: true,
+    release: { release: semverRelease(parsed), read: semverReader(tag.attrs.match), scope }
+  };
 };
