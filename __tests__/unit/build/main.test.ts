@@ -94,7 +94,9 @@ describe('runBuild with a stand-in docker', () => {
       run,
       env: { GITHUB_EVENT_NAME: 'pull_request', RUNNER_TEMP: dir, DOCKER_CONFIG: dir },
       cwd: dir,
-      binfmtDir: binfmt
+      binfmtDir: binfmt,
+      // No plugin binary, no engine socket: the engine facts come from `docker info`.
+      probes: { pluginDirs: [], daemonInfo: () => Promise.reject(new Error('no engine socket')) }
     };
   };
   const builds = (calls: string[][]) => calls.filter(c => c[1] === 'build');
