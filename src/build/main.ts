@@ -1,6 +1,6 @@
 /** The build stage: one `docker buildx build` from the inputs and meta's values; post removes a made builder. */
 import { randomBytes } from 'node:crypto';
-import { errorLine, exec } from '../common/exec.js';
+import { errorLine, exec, ExecError } from '../common/exec.js';
 import {
   appendSummary,
   debug,
@@ -111,7 +111,14 @@ async function selectBuilder(
   saveState(BUILDER_STATE, name);
   await group(`Creating builder ${name}`, () =>
     run('docker', createBuilderArgs(name), { env, stream: true })
-  );
+  ).catch((err: unknown) => {
+    const line = err instanceof ExecError ? errorLine(err.result.stderr) || errorLine(err.result.stdout) : '';
+    throw new Error(
+      `Creating builder ${name} (${choice.reason}) failed: ${line || String(err)}. Enable the containerd ` +
+        'image store, or name a builder that can build these platforms in "builder"',
+      { cause: err }
+    );
+  });
   return name;
 }
 
