@@ -23,7 +23,18 @@ echo "== unit tests (Node $($node24 --version))"
 "$node24" --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects unit --silent
 
 if [ "${E2E:-1}" != 0 ]; then
-  echo "== end-to-end tests (bundles run as the runner runs them, on Node $($node24 --version))"
-  bash scripts/e2e/up.sh
-  ACTION_NODE="$PWD/$node24" node --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects e2e --runInBand --passWithNoTests
+  # Each engine generation runs in its own private engine (scripts/e2e/env.sh): forky's, the runner's
+  # generation, runs every end-to-end test; trixie's (buildx 0.13.1, the oldest supported) runs the
+  # build and pipeline tests again. E2E_ENGINES="forky" skips the second pass.
+  for engine in ${E2E_ENGINES:-forky trixie}; do
+    files=()
+    [ "$engine" = forky ] || files=(__tests__/e2e/build-push.test.ts __tests__/e2e/build-failures.test.ts __tests__/e2e/pipeline.test.ts __tests__/e2e/pipeline-merge.test.ts)
+    echo "== end-to-end tests on the $engine engine (bundles run as the runner runs them, on Node $($node24 --version))"
+    (
+      export E2E_ENGINE=$engine
+      bash scripts/e2e/up.sh
+      eval "$(bash scripts/e2e/env.sh)"
+      ACTION_NODE="$PWD/$node24" node --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects e2e --runInBand --passWithNoTests "${files[@]}"
+    )
+  done
 fi

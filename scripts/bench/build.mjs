@@ -141,15 +141,17 @@ function splitCommandLine(line) {
   return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map(m => m[2] ?? m[1].replace(/'\\''/g, "'"));
 }
 
-/** Raw buildx with the stage's argv: its wall time. */
+/** Raw buildx with the stage's argv, its output read as the runner reads a step's: its wall time. */
 async function runRaw(argv, cwd) {
   const started = performance.now();
   const code = await new Promise((res, rej) => {
     const child = spawn(argv[0], argv.slice(1), {
       cwd,
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, DOCKER_CONFIG: config }
     });
+    child.stdout.resume();
+    child.stderr.resume();
     child.on('error', rej);
     child.on('close', res);
   });
@@ -202,7 +204,9 @@ async function overhead() {
       preflightMs: phase('preflight'),
       engineAndPreflightWallMs: phase('checked'),
       readyForBuildxMs: phase('ready'),
-      afterBuildxMs: ms(median(action.map(a => a.wallMs - a.buildxMs - (a.timings.ready ?? 0)))),
+      afterBuildxMs: ms(
+        median(action.map(a => a.wallMs - a.buildxMs - (a.timings.start ?? 0) - (a.timings.ready ?? 0)))
+      ),
       totalOverheadMs: ms(median(action.map(a => a.wallMs - a.buildxMs)))
     };
     return {
