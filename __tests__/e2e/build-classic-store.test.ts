@@ -73,7 +73,7 @@ test('several platforms: a docker-container builder is made, and its failure is 
   expect(step.errors).toHaveLength(1);
   // buildx's own ERROR line: booting the builder needs an image no registry here can serve.
   expect(step.errors[0]).toMatch(
-    /^Creating builder push-to-image-\S+ \(the docker driver builds .*\) failed: ERROR: .+\. Enable the containerd image store, or name a builder that can build these platforms in "builder"$/
+    /^Creating builder push-to-image-\S+ \(the docker driver builds .*\) failed: ERROR: .+\. Instead, enable the containerd image store, or name a builder that can build these platforms in "builder"$/
   );
   expect(step.stdout).not.toMatch(/^docker buildx build /m);
   expect(await ghcr.tags(repo)).toEqual([]);

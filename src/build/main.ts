@@ -113,9 +113,10 @@ async function selectBuilder(
     run('docker', createBuilderArgs(name), { env, stream: true })
   ).catch((err: unknown) => {
     const line = err instanceof ExecError ? errorLine(err.result.stderr) || errorLine(err.result.stdout) : '';
+    const instead = engine.containerdStore ? '' : 'enable the containerd image store, or ';
     throw new Error(
-      `Creating builder ${name} (${choice.reason}) failed: ${line || String(err)}. Enable the containerd ` +
-        'image store, or name a builder that can build these platforms in "builder"',
+      `Creating builder ${name} (${choice.reason}) failed: ${line || String(err)}. Instead, ` +
+        `${instead}name a builder that can build these platforms in "builder"`,
       { cause: err }
     );
   });
