@@ -22,6 +22,7 @@ for pidfile in "$run_root"/*/dockerd.pid; do
   rm -f "$pidfile"
   # The bridge up.sh made for this engine.
   bridge=$(cat "$run_root/$instance/bridge" 2>/dev/null) && ip link del "$bridge" 2>/dev/null
+  rm -f "$run_root/$instance/bridge"
   echo "[e2e:down] stopped dockerd ($instance)"
 done
 for pidfile in "$E2E_ROOT"/registries/*/pid; do
