@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/e2e/up.sh
+# The private engine up.sh started: DOCKER_HOST, its docker CLI and buildx, the registry ports.
+eval "$(bash scripts/e2e/env.sh)"
 # Bundled inside the project so that the bundle still finds node_modules (the API description).
 out=.e2e/demo
 rm -rf "$out"

@@ -19,7 +19,7 @@ test('the demo pushes two releases to both registries and plans a prune that kee
   expect(out).toMatch(/=== pipeline on tag v1\.1\.0: exit 0/);
   const digest = /^Digest: (sha256:[0-9a-f]{64})$/m.exec(out)?.[1];
   expect(digest).toBeDefined();
-  expect(out).toContain(`127.0.0.1:5002/demo/sample-app@${digest}`);
+  expect(out).toContain(`127.0.0.1:${process.env.E2E_HUB_PORT}/demo/sample-app@${digest}`);
   expect(out).toMatch(/127\.0\.0\.1:\d+\/octo-org\/sample-app:1\.1\.0/);
   expect(out).toContain('## Prune (dry run: nothing deleted)');
   expect(

@@ -3,8 +3,16 @@
  * default), GITHUB_EVENT_PATH, GITHUB_OUTPUT/GITHUB_ENV/GITHUB_STATE/GITHUB_STEP_SUMMARY files, and
  * the post step with the state the main step saved. Node is ACTION_NODE (Node 24 in CI) or this one.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +21,38 @@ import { load } from 'js-yaml';
 /** The project root (ACTION_ROOT where this module is bundled elsewhere, as in the demo). */
 export const ROOT =
   process.env.ACTION_ROOT ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+
+/**
+ * The private test engine (scripts/e2e/env.sh, chosen by E2E_ENGINE and E2E_STORE): its DOCKER_HOST,
+ * a default DOCKER_CONFIG, PATH with its docker CLI (which links its buildx into any DOCKER_CONFIG)
+ * and the registry ports. Set on this process, so the tests' own docker calls use it as well.
+ */
+export function engineEnv(overrides: NodeJS.ProcessEnv = {}): Record<string, string> {
+  const out = execFileSync('bash', [join(ROOT, 'scripts/e2e/env.sh'), '--env0'], {
+    env: { ...process.env, ...overrides },
+    encoding: 'utf8'
+  });
+  const pairs = out.split('\0').filter(Boolean);
+  return Object.fromEntries(pairs.map(p => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+}
+Object.assign(process.env, engineEnv());
+
+/**
+ * The docker CLI (and the build stage, which reads the buildx version from the plugin's binary)
+ * looks for buildx in $DOCKER_CONFIG/cli-plugins before the system's folders: every DOCKER_CONFIG a
+ * step gets has the engine's plugins linked in, so it uses the engine's buildx whatever else the
+ * machine has. (The engine's docker CLI on PATH does the same for the tests' own docker calls.)
+ */
+export function linkPlugins(dockerConfig: string | undefined): void {
+  const plugins = process.env.E2E_PLUGINS;
+  if (!dockerConfig || !plugins || existsSync(join(dockerConfig, 'cli-plugins'))) return;
+  mkdirSync(dockerConfig, { recursive: true });
+  try {
+    symlinkSync(plugins, join(dockerConfig, 'cli-plugins'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
 
 interface ActionYaml {
   inputs?: Record<string, { default?: string | boolean | number }>;
@@ -208,6 +248,7 @@ function baseEnv(opts: RunOptions, workdir: string): NodeJS.ProcessEnv {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     DOCKER_CONFIG: process.env.DOCKER_CONFIG,
+    DOCKER_HOST: process.env.DOCKER_HOST,
     GITHUB_ACTIONS: 'true',
     CI: 'true',
     RUNNER_TEMP: join(workdir, 'runner-temp'),
@@ -234,6 +275,7 @@ function baseEnv(opts: RunOptions, workdir: string): NodeJS.ProcessEnv {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  linkPlugins(env.DOCKER_CONFIG);
   return env;
 }
 

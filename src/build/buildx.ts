@@ -23,8 +23,13 @@ export const SINCE = {
   attestations: '0.10.0',
   annotations: '0.12.0',
   call: '0.15.0',
-  ghaCacheV2: '0.21.0'
+  ghaCacheV2: '0.21.0',
+  /** `docker buildx history` (inspect, export) for the build record. */
+  history: '0.23.0'
 } as const;
+
+/** The oldest buildx this action is tested with (README: supported versions). */
+export const OLDEST_SUPPORTED = '0.13.1';
 
 export type Feature = keyof typeof SINCE;
 export type Features = Record<Feature, boolean>;

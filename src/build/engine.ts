@@ -1,5 +1,11 @@
-/** What the runner's Docker engine and buildx offer, asked in parallel (about 0.2 s on an idle runner). */
-import { readFileSync } from 'node:fs';
+/**
+ * What the runner's Docker engine and buildx offer, read once and in parallel without the docker CLI
+ * where it can be: the buildx plugin's binary names its version (one process instead of the CLI's
+ * three), and a local engine's socket answers GET /info (no process at all). `docker info` is the
+ * fallback for remote engines, contexts and plugins the CLI would find elsewhere.
+ */
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { errorLine, exec } from '../common/exec.js';
@@ -34,9 +40,95 @@ const CURRENT: BuilderInfo = { name: 'current', driver: '', status: '', platform
 /** The Docker context's own builder: the docker driver, building what the engine runs. */
 const DEFAULT: BuilderInfo = { name: 'default', driver: 'docker', status: 'running', platforms: new Set() };
 
+export function dockerConfigDir(env: NodeJS.ProcessEnv): string {
+  return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+}
+
 export function buildxCurrentFile(env: NodeJS.ProcessEnv): string {
-  const dockerConfig = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
-  return join(env.BUILDX_CONFIG || join(dockerConfig, 'buildx'), 'current');
+  return join(env.BUILDX_CONFIG || join(dockerConfigDir(env), 'buildx'), 'current');
+}
+
+/** The parts of the docker CLI's config.json that say where it finds plugins and the engine. */
+export interface CliConfig {
+  cliPluginsExtraDirs?: string[];
+  currentContext?: string;
+}
+
+const SYSTEM_PLUGIN_DIRS = [
+  '/usr/local/lib/docker/cli-plugins',
+  '/usr/local/libexec/docker/cli-plugins',
+  '/usr/lib/docker/cli-plugins',
+  '/usr/libexec/docker/cli-plugins'
+];
+
+/** The docker CLI's plugin folders in its order: the config folder's, config.json's extra ones, the system's. */
+export function pluginDirs(env: NodeJS.ProcessEnv, config: CliConfig): string[] {
+  const extra = Array.isArray(config.cliPluginsExtraDirs) ? config.cliPluginsExtraDirs : [];
+  return [join(dockerConfigDir(env), 'cli-plugins'), ...extra, ...SYSTEM_PLUGIN_DIRS];
+}
+
+/**
+ * The socket of the engine the docker CLI talks to, when it is a local one: DOCKER_HOST=unix://...,
+ * or neither DOCKER_HOST nor a context other than the default. undefined: ask the CLI.
+ */
+export function localSocket(env: NodeJS.ProcessEnv, config: CliConfig): string | undefined {
+  if (env.DOCKER_HOST) return /^unix:\/\//.test(env.DOCKER_HOST) ? env.DOCKER_HOST.slice(7) : undefined;
+  const context = env.DOCKER_CONTEXT || config.currentContext || 'default';
+  return context === 'default' ? '/var/run/docker.sock' : undefined;
+}
+
+/** The containerd snapshotter in the daemon's DriverStatus means the containerd image store. */
+export function containerdStore(driverStatus: unknown): boolean {
+  return /io\.containerd\.snapshotter/.test(JSON.stringify(driverStatus ?? null));
+}
+
+/** GET /info on the engine's socket: its DriverStatus. */
+export function socketInfo(socketPath: string, timeoutMs = 5000): Promise<{ DriverStatus?: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { socketPath, path: '/info', headers: { host: 'docker' }, timeout: timeoutMs },
+      res => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`GET /info: ${res.statusCode}`));
+          try {
+            resolve(JSON.parse(body) as { DriverStatus?: unknown });
+          } catch (err) {
+            reject(err as Error);
+          }
+        });
+      }
+    );
+    req.on('timeout', () => req.destroy(new Error(`GET /info: no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function findExecutable(dirs: string[], name: string): string | undefined {
+  for (const dir of dirs) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Where the engine facts come from (tests point them elsewhere). */
+export interface EngineProbes {
+  binfmtDir?: string;
+  /** false: no platforms were asked, the current builder is not inspected. */
+  inspect?: boolean;
+  /** The docker CLI's plugin folders (default: pluginDirs()). */
+  pluginDirs?: string[];
+  /** GET /info on a local engine socket (default: socketInfo). */
+  daemonInfo?: (socket: string) => Promise<{ DriverStatus?: unknown }>;
 }
 
 /**
@@ -62,39 +154,66 @@ function readOptional(path: string): string | undefined {
   }
 }
 
+function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
+  try {
+    return JSON.parse(readOptional(join(dockerConfigDir(env), 'config.json')) ?? '{}') as CliConfig;
+  } catch {
+    return {};
+  }
+}
+
 /**
- * Two docker calls in parallel (a third only when `docker info` cannot name the buildx version).
- * The builder is inspected (the slowest call) only when there is something to learn: platforms were
- * asked for and a builder other than the context's default one is in use, or one was named.
+ * At most three questions, all at once: the buildx binary's version, the local engine's /info, and
+ * (only when there is something to learn: platforms were asked and a builder other than the
+ * context's default one is in use, or one was named) `docker buildx inspect`. `docker info` answers
+ * whatever the first two could not, and `docker buildx version` what that could not.
  */
 export async function detectEngine(
   run: typeof exec,
   builder: string,
   env: NodeJS.ProcessEnv,
-  opts: { binfmtDir?: string; inspect?: boolean } = {}
+  opts: EngineProbes = {}
 ): Promise<EngineFacts> {
   const skipped = { code: 0, stdout: '', stderr: '' };
   let assumed: BuilderInfo | undefined;
   if (!builder && opts.inspect === false) assumed = CURRENT;
   else if (!builder && usesDefaultBuilder(env, readOptional(buildxCurrentFile(env)))) assumed = DEFAULT;
-  const [inspect, info] = await Promise.all([
+  const config = readCliConfig(env);
+  const plugin = findExecutable(opts.pluginDirs ?? pluginDirs(env, config), 'docker-buildx');
+  const socket = localSocket(env, config);
+  const [inspect, version, daemon] = await Promise.all([
     assumed
       ? skipped
       : run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { env, allowFailure: true }),
-    run('docker', ['info', '--format', INFO_FORMAT], { env, allowFailure: true })
+    plugin ? run(plugin, ['version'], { env, allowFailure: true }) : undefined,
+    socket ? (opts.daemonInfo ?? socketInfo)(socket).catch(() => undefined) : undefined
   ]);
   if (inspect.code !== 0) {
     const line = errorLine(inspect.stderr) || `exit code ${inspect.code}`;
     if (builder) throw new InputError(`Input "builder": "${builder}" cannot be used: ${line}`);
     throw new Error(`docker buildx inspect failed: ${line}`);
   }
-  const facts = info.code === 0 ? parseInfo(info.stdout) : { containerdStore: false };
-  const buildxVersion =
-    facts.buildxVersion ?? parseBuildxVersion((await run('docker', ['buildx', 'version'], { env })).stdout);
+  let buildxVersion = version?.code === 0 ? tryVersion(version.stdout) : undefined;
+  let store = daemon ? containerdStore(daemon.DriverStatus) : undefined;
+  if (buildxVersion === undefined || store === undefined) {
+    const info = await run('docker', ['info', '--format', INFO_FORMAT], { env, allowFailure: true });
+    const facts = info.code === 0 ? parseInfo(info.stdout) : { containerdStore: false };
+    buildxVersion ??= facts.buildxVersion;
+    store ??= facts.containerdStore;
+  }
+  buildxVersion ??= parseBuildxVersion((await run('docker', ['buildx', 'version'], { env })).stdout);
   return {
     buildxVersion,
     builder: assumed ?? parseInspect(inspect.stdout),
-    containerdStore: facts.containerdStore,
+    containerdStore: store,
     handlers: readHandlers(opts.binfmtDir)
   };
+}
+
+function tryVersion(output: string): string | undefined {
+  try {
+    return parseBuildxVersion(output);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,10 +1,20 @@
 /** The build stage: one `docker buildx build` from the inputs and meta's values; post removes a made builder. */
 import { randomBytes } from 'node:crypto';
-import { errorLine, exec } from '../common/exec.js';
-import { appendSummary, getState, group, info, saveState, setOutput, warning } from '../common/runner.js';
+import { errorLine, exec, ExecError } from '../common/exec.js';
+import {
+  appendSummary,
+  debug,
+  getState,
+  group,
+  info,
+  saveState,
+  setOutput,
+  warning
+} from '../common/runner.js';
 import type { BuildPlan } from './args.js';
 import { builderName, chooseBuilder, createBuilderArgs } from './builder.js';
-import { detectEngine, type EngineFacts } from './engine.js';
+import { atLeast, OLDEST_SUPPORTED, SINCE } from './buildx.js';
+import { detectEngine, type EngineFacts, type EngineProbes } from './engine.js';
 import type { BuildInputs } from './inputs.js';
 import {
   checkLocalPaths,
@@ -31,6 +41,9 @@ export const BUILDER_STATE = 'build-builder';
 export interface BuildResult {
   imageid: string;
   digest: string;
+  buildxVersion: string;
+  /** The build record's ID in buildx's history ('' before buildx 0.23). */
+  buildRecord: string;
   /** buildx's --metadata-file JSON ({} when this buildx cannot write it). */
   metadata: Record<string, unknown>;
   tags: string[];
@@ -44,6 +57,8 @@ export interface BuildResult {
   retried: boolean;
   durationMs: number;
   buildxMs: number;
+  /** Where the time went before buildx, in ms (logged as a debug line; read by bench:build). */
+  timings: Record<string, number>;
 }
 
 export interface BuildDeps {
@@ -54,6 +69,8 @@ export interface BuildDeps {
   cwd?: string;
   /** Where binfmt_misc is mounted (tests point it elsewhere). */
   binfmtDir?: string;
+  /** Where the engine facts come from (tests point them elsewhere). */
+  probes?: Pick<EngineProbes, 'pluginDirs' | 'daemonInfo'>;
 }
 
 /** Sets up QEMU for foreign platforms without a handler; returns the engine facts afterwards. */
@@ -100,7 +117,15 @@ async function selectBuilder(
   saveState(BUILDER_STATE, name);
   await group(`Creating builder ${name}`, () =>
     run('docker', createBuilderArgs(name), { env, stream: true })
-  );
+  ).catch((err: unknown) => {
+    const line = err instanceof ExecError ? errorLine(err.result.stderr) || errorLine(err.result.stdout) : '';
+    const instead = engine.containerdStore ? '' : 'enable the containerd image store, or ';
+    throw new Error(
+      `Creating builder ${name} (${choice.reason}) failed: ${line || String(err)}. Instead, ` +
+        `${instead}name a builder that can build these platforms in "builder"`,
+      { cause: err }
+    );
+  });
   return name;
 }
 
@@ -110,23 +135,29 @@ export async function runBuild(
   deps: BuildDeps = {}
 ): Promise<BuildResult> {
   const started = performance.now();
+  // performance.now() counts from the process's start: this much went to starting Node and loading.
+  const timings: Record<string, number> = { start: started };
+  const since = (t0: number) => Math.round(performance.now() - t0);
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
   maskSecrets(inputs.secrets);
 
   checkLocalPaths(inputs, deps.cwd ?? process.cwd());
   // The registries are asked (read-only) while the engine is: each takes about 0.1 s.
+  const t0 = performance.now();
   const early = resolvePush(inputs, meta, env);
   const checked = early.push
     ? preflight(destinations(early.tags, inputs.cacheTo), env, deps.get).then(
-        () => undefined,
+        () => void (timings.preflight = since(t0)),
         (err: unknown) => err
       )
     : Promise.resolve(undefined);
   let engine = await detectEngine(run, inputs.builder, env, {
+    ...deps.probes,
     binfmtDir: deps.binfmtDir,
     inspect: inputs.platforms.length > 0 || (inputs.load && early.push)
   });
+  timings.engine = since(t0);
   const r = resolveBuild(inputs, meta, {
     buildxVersion: engine.buildxVersion,
     containerdStore: engine.containerdStore,
@@ -135,10 +166,18 @@ export async function runBuild(
   info(
     `buildx ${engine.buildxVersion}; ${r.decision.push ? 'pushing' : 'not pushing'} (${r.decision.reason}); cache: ${r.cache.note}`
   );
+  if (!atLeast(engine.buildxVersion, OLDEST_SUPPORTED)) {
+    warning(
+      `buildx ${engine.buildxVersion} is older than ${OLDEST_SUPPORTED}, the oldest this action is tested with`
+    );
+  }
+  for (const message of r.warnings) warning(message);
   const problem = await checked;
   if (problem) throw problem;
+  timings.checked = since(t0);
   engine = await ensureEmulation(run, r, engine, env, deps.binfmtDir);
   const builder = await selectBuilder(run, inputs, r, engine, env);
+  timings.ready = since(started);
 
   const plan: BuildPlan = {
     inputs,
@@ -158,12 +197,14 @@ export async function runBuild(
     )
   };
   const { buildxMs, metadata, log, retried } = await executeBuild(run, plan, env);
-  let digest = typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : '';
-  if (!digest && !plan.metadataFile && plan.push) digest = await pushedDigest(run, r.tags[0], env);
-  const imageid = metadata['containerimage.config.digest'];
+  const ids = r.evaluates ? { digest: '', imageid: '' } : resultIds(metadata);
+  if (!ids.digest && !r.evaluates && !plan.metadataFile && plan.push) {
+    ids.digest = ids.imageid = await pushedDigest(run, r.tags[0], env);
+  }
   return {
-    imageid: typeof imageid === 'string' ? imageid : '',
-    digest,
+    ...ids,
+    buildxVersion: engine.buildxVersion,
+    buildRecord: buildRecord(metadata, engine.buildxVersion),
     metadata,
     tags: r.tags,
     platforms: inputs.platforms,
@@ -174,8 +215,27 @@ export async function runBuild(
     steps: countSteps(log),
     retried,
     durationMs: performance.now() - started,
-    buildxMs
+    buildxMs,
+    timings
   };
+}
+
+/**
+ * The digest and the image ID from buildx's metadata. The image ID is what buildx writes to its
+ * --iidfile (which build-push-action reads): the config digest, or where there is none (a
+ * multi-platform result on buildx 0.15 and newer) the image's digest.
+ */
+export function resultIds(metadata: Record<string, unknown>): { digest: string; imageid: string } {
+  const text = (key: string) => (typeof metadata[key] === 'string' ? (metadata[key] as string) : '');
+  const digest = text('containerimage.digest');
+  return { digest, imageid: text('containerimage.config.digest') || digest };
+}
+
+/** The ID `docker buildx history` knows the build by (metadata `buildx.build.ref`: builder/node/ID). */
+export function buildRecord(metadata: Record<string, unknown>, buildxVersion: string): string {
+  const ref = metadata['buildx.build.ref'];
+  if (typeof ref !== 'string' || !atLeast(buildxVersion, SINCE.history)) return '';
+  return ref.split('/').at(-1) ?? '';
 }
 
 export function writeBuildOutputs(result: BuildResult, opts: { summary?: boolean } = {}): void {
@@ -183,6 +243,7 @@ export function writeBuildOutputs(result: BuildResult, opts: { summary?: boolean
   setOutput('digest', result.digest);
   setOutput('metadata', JSON.stringify(result.metadata));
   if (opts.summary !== false) appendSummary(buildSummary(result));
+  debug(`timings ${JSON.stringify(result.timings)}`);
 }
 
 /** Removes the builder the main step created, if any. */

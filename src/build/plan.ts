@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../common/runner.js';
 import { indexAnnotations, makesIndex, mergeKeyed, mergeUnique } from './annotations.js';
-import { features, requireFeature } from './buildx.js';
+import { features, requireFeature, SINCE } from './buildx.js';
 import { planCache, type CachePlan } from './cache.js';
 import type { BuildInputs } from './inputs.js';
 import { parsePlatform, type Platform } from './platforms.js';
@@ -28,6 +28,10 @@ export interface Resolved {
   decision: PushDecision;
   cache: CachePlan;
   metadataFile: boolean;
+  /** `call` other than build: buildx evaluates the build (check, outline, ...) and nothing is published. */
+  evaluates: boolean;
+  /** What this buildx cannot do and is left out, for the log. */
+  warnings: string[];
 }
 
 export interface ResolveContext {
@@ -63,25 +67,43 @@ function exportsImage(inputs: BuildInputs, push: boolean): boolean {
   return push || inputs.outputs.some(o => /(^|,)\s*type=(image|registry|oci)\b/.test(o));
 }
 
+/** `call: check` (or outline, targets, ...) evaluates the build instead of building it. */
+export function evaluates(inputs: BuildInputs): boolean {
+  return inputs.call !== '' && inputs.call.split(',')[0].trim() !== 'build';
+}
+
 /** The tags (meta's first) and whether they are pushed: known before the engine is asked anything. */
 export function resolvePush(inputs: BuildInputs, meta: MetaValues, env: NodeJS.ProcessEnv) {
   const tags = mergeUnique(meta.tags ?? [], inputs.tags);
   tags.forEach(t => parseReference(t, 'tags'));
-  return { tags, ...decidePush(inputs.push, env.GITHUB_EVENT_NAME ?? '', tags) };
+  const decision = decidePush(inputs.push, env.GITHUB_EVENT_NAME ?? '', tags);
+  if (evaluates(inputs) && decision.push) {
+    return { tags, push: false, reason: `call: ${inputs.call} evaluates the build, nothing is published` };
+  }
+  return { tags, ...decision };
 }
 
 export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: ResolveContext): Resolved {
   const { tags, push, reason } = resolvePush(inputs, meta, ctx.env);
   const decision = { push, reason };
   const labels = mergeKeyed(meta.labels ?? [], inputs.labels);
-  let annotations = mergeUnique(meta.annotations ?? [], inputs.annotations);
   const platforms = inputs.platforms.map(p => parsePlatform(p));
 
+  // What the user asked for and this buildx lacks is an input error; what meta adds, a warning.
   const version = ctx.buildxVersion;
-  requireFeature(version, 'annotations', 'annotations', annotations.join(', '));
+  const has = features(version);
+  requireFeature(version, 'annotations', 'annotations', inputs.annotations.join(', '));
   requireFeature(version, 'attestations', 'provenance', inputs.provenance);
   requireFeature(version, 'attestations', 'sbom', inputs.sbom);
   requireFeature(version, 'call', 'call', inputs.call);
+  const warnings: string[] = [];
+  let annotations = mergeUnique(meta.annotations ?? [], inputs.annotations);
+  if (!has.annotations && annotations.length > 0) {
+    warnings.push(
+      `buildx ${version} cannot annotate images (needs ${SINCE.annotations} or newer): ${annotations.length} annotations left out`
+    );
+    annotations = [];
+  }
   if (inputs.load && platforms.length > 1 && !ctx.containerdStore) {
     throw new InputError(
       `Input "load" is true with ${platforms.length} platforms (${inputs.platforms.join(', ')}), but this ` +
@@ -90,8 +112,8 @@ export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: Resolve
     );
   }
 
-  const has = features(version);
-  if (has.annotations && exportsImage(inputs, decision.push)) {
+  const evaluating = evaluates(inputs);
+  if (has.annotations && !evaluating && exportsImage(inputs, decision.push)) {
     const index = makesIndex({
       platforms: inputs.platforms,
       provenance: inputs.provenance,
@@ -102,7 +124,7 @@ export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: Resolve
   }
 
   const cache = planCache({
-    mode: inputs.cache,
+    mode: evaluating ? 'none' : inputs.cache,
     cacheFrom: inputs.cacheFrom,
     cacheTo: inputs.cacheTo,
     push: decision.push,
@@ -111,5 +133,15 @@ export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: Resolve
     buildxVersion: version,
     env: ctx.env
   });
-  return { tags, labels, annotations, platforms, decision, cache, metadataFile: has.metadataFile };
+  return {
+    tags,
+    labels,
+    annotations,
+    platforms,
+    decision,
+    cache,
+    metadataFile: has.metadataFile,
+    evaluates: evaluating,
+    warnings
+  };
 }

@@ -27,6 +27,14 @@ function failure(line: string, tags: string[], env: NodeJS.ProcessEnv): Error {
   return new Error(`buildx build failed: ${line || 'no error line'}${hint ? ` ${hint}` : ''}`);
 }
 
+/** A failed `--call check`: its verdict line and the first rule broken ('' when it did not run). */
+export function checkResult(output: string): string {
+  const verdict = /^Check complete.*$/m.exec(output)?.[0];
+  if (!verdict) return '';
+  const rule = /^WARNING: .*$/m.exec(output)?.[0];
+  return rule ? `${verdict.trim()} ${rule.trim()}` : verdict.trim();
+}
+
 /** Transient registry errors while pushing are worth this many more runs (from cache, so quick). */
 const RETRIES = 2;
 
@@ -49,6 +57,10 @@ async function runBuildx(
     } catch (err) {
       if (!(err instanceof ExecError)) throw err;
       const line = errorLine(err.result.stderr) || errorLine(err.result.stdout);
+      const check = plan.inputs.call ? checkResult(err.result.stdout + err.result.stderr) : '';
+      if (check) {
+        throw new Error(`buildx build --call ${plan.inputs.call} found problems: ${check}`, { cause: err });
+      }
       if (attempt < RETRIES && plan.push && isTransientPushError(line)) {
         warning(`The registry failed transiently (${line}); building again, from cache`);
         // The first run did the building: its log tells which steps came from cache.

@@ -13,6 +13,8 @@ export interface SummaryFacts {
   steps: StepCount;
   cache: string;
   retried?: boolean;
+  /** The build record's ID, where buildx keeps a history (0.23 and newer). */
+  buildRecord?: string;
 }
 
 function seconds(ms: number): string {
@@ -33,6 +35,7 @@ export function buildSummary(f: SummaryFacts): string {
     ['Cached steps', f.steps.total > 0 ? `${f.steps.cached} of ${f.steps.total}` : '0'],
     ['Cache', cell(f.cache)]
   ];
+  if (f.buildRecord) rows.push(['Build record', `\`docker buildx history inspect ${cell(f.buildRecord)}\``]);
   return [
     '### Image build',
     '',

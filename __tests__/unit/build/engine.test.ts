@@ -10,7 +10,14 @@ import {
   type BuilderInfo
 } from '../../../src/build/builder.js';
 import { atLeast, features, parseBuildxVersion } from '../../../src/build/buildx.js';
-import { buildxCurrentFile, parseInfo, usesDefaultBuilder } from '../../../src/build/engine.js';
+import {
+  buildxCurrentFile,
+  containerdStore,
+  localSocket,
+  parseInfo,
+  pluginDirs,
+  usesDefaultBuilder
+} from '../../../src/build/engine.js';
 import { parsePlatform } from '../../../src/build/platforms.js';
 import { countSteps, isTransientPushError } from '../../../src/build/progress.js';
 import {
@@ -40,14 +47,24 @@ describe('buildx version', () => {
       attestations: true,
       annotations: true,
       call: false,
-      ghaCacheV2: false
+      ghaCacheV2: false,
+      history: false
     });
     expect(features('0.11.2')).toEqual({
       metadataFile: true,
       attestations: true,
       annotations: false,
       call: false,
-      ghaCacheV2: false
+      ghaCacheV2: false,
+      history: false
+    });
+    expect(features('0.29.1')).toEqual({
+      metadataFile: true,
+      attestations: true,
+      annotations: true,
+      call: true,
+      ghaCacheV2: true,
+      history: true
     });
     expect([atLeast('0.15.0', '0.15.0'), atLeast('1.0.0', '0.21.0'), atLeast('0.9.9', '0.10.0')]).toEqual([
       true,
@@ -98,6 +115,38 @@ describe('buildx version', () => {
       buildxVersion: undefined,
       containerdStore: true
     });
+  });
+});
+
+describe('where the engine facts come from', () => {
+  test.each<[string, NodeJS.ProcessEnv, object, string | undefined]>([
+    ['no DOCKER_HOST, no context: the default socket', {}, {}, '/var/run/docker.sock'],
+    ['the default context', {}, { currentContext: 'default' }, '/var/run/docker.sock'],
+    ['DOCKER_HOST on a unix socket', { DOCKER_HOST: 'unix:///run/e/docker.sock' }, {}, '/run/e/docker.sock'],
+    ['DOCKER_HOST over TCP: ask the CLI', { DOCKER_HOST: 'tcp://10.0.0.2:2376' }, {}, undefined],
+    ['DOCKER_HOST over SSH: ask the CLI', { DOCKER_HOST: 'ssh://me@box' }, {}, undefined],
+    ['another context in config.json: ask the CLI', {}, { currentContext: 'remote' }, undefined],
+    ['DOCKER_CONTEXT: ask the CLI', { DOCKER_CONTEXT: 'remote' }, {}, undefined]
+  ])('engine socket: %s', (_name, env, config, socket) => {
+    expect(localSocket(env, config)).toBe(socket);
+  });
+
+  test("plugin folders in the docker CLI's order", () => {
+    expect(pluginDirs({ DOCKER_CONFIG: '/c' }, { cliPluginsExtraDirs: ['/x'] })).toEqual([
+      '/c/cli-plugins',
+      '/x',
+      '/usr/local/lib/docker/cli-plugins',
+      '/usr/local/libexec/docker/cli-plugins',
+      '/usr/lib/docker/cli-plugins',
+      '/usr/libexec/docker/cli-plugins'
+    ]);
+    expect(pluginDirs({ HOME: '/h' }, {})[0]).toBe('/h/.docker/cli-plugins');
+  });
+
+  test("the daemon's DriverStatus names the containerd image store", () => {
+    expect(containerdStore([['driver-type', 'io.containerd.snapshotter.v1']])).toBe(true);
+    expect(containerdStore([['Backing Filesystem', 'extfs']])).toBe(false);
+    expect(containerdStore(undefined)).toBe(false);
   });
 });
 

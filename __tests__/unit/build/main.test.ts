@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildInputs } from '../../../src/build/inputs.js';
-import { BUILDER_STATE, postBuild, runBuild } from '../../../src/build/main.js';
+import { BUILDER_STATE, buildRecord, postBuild, resultIds, runBuild } from '../../../src/build/main.js';
+import { checkResult } from '../../../src/build/run.js';
 import { BINFMT_IMAGE } from '../../../src/build/qemu.js';
 import { ExecError, type ExecOptions, type ExecResult } from '../../../src/common/exec.js';
 import { InputError } from '../../../src/common/runner.js';
@@ -98,7 +99,9 @@ describe('runBuild with a stand-in docker', () => {
       cwd: dir,
       binfmtDir: binfmt,
       // every registry answers the preflight
-      get: async () => ({ status: 200, statusText: 'OK', header: () => '', body: '' })
+      get: async () => ({ status: 200, statusText: 'OK', header: () => '', body: '' }),
+      // No plugin binary, no engine socket: the engine facts come from `docker info`.
+      probes: { pluginDirs: [], daemonInfo: () => Promise.reject(new Error('no engine socket')) }
     };
   };
   const builds = (calls: string[][]) => calls.filter(c => c[1] === 'build');
@@ -328,5 +331,111 @@ describe('runBuild with a stand-in docker', () => {
     const docker = fakeDocker();
     await runBuild(inputs({ tags: ['ghcr.io/o/app:1'], load: true }), {}, deps(docker.run));
     expect(builds(docker.calls)[0].filter(a => a === '--load' || a === '--push')).toEqual(['--load']);
+  });
+
+  test('the buildx binary and the engine socket answer: no docker info, one process before buildx', async () => {
+    const docker = fakeDocker({ version: '0.29.1+ds1' });
+    const plugins = mkdtempSync(join(tmpdir(), 'plugins-'));
+    writeFileSync(join(plugins, 'docker-buildx'), '', { mode: 0o755 });
+    const commands: string[] = [];
+    const run = (cmd: string, args: string[], o?: ExecOptions) => {
+      commands.push(cmd);
+      // The plugin binary itself answers `version` as `docker buildx version` would.
+      return docker.run(cmd, cmd.endsWith('/docker-buildx') ? ['buildx', ...args] : args, o);
+    };
+    const sockets: string[] = [];
+    const result = await runBuild(
+      inputs({ platforms: ['linux/amd64', 'linux/arm64'] }),
+      {},
+      {
+        ...deps(run),
+        env: {
+          GITHUB_EVENT_NAME: 'pull_request',
+          RUNNER_TEMP: dir,
+          DOCKER_CONFIG: dir,
+          DOCKER_HOST: 'unix:///e/d.sock'
+        },
+        probes: {
+          pluginDirs: [join(dir, 'none'), plugins],
+          daemonInfo: async socket => {
+            sockets.push(socket);
+            return { DriverStatus: JSON.parse(CONTAINERD) as unknown };
+          }
+        }
+      }
+    );
+    expect(commands).toEqual([join(plugins, 'docker-buildx'), 'docker']);
+    expect(docker.calls.map(c => c.slice(0, 2).join(' '))).toEqual(['buildx version', 'buildx build']);
+    expect(sockets).toEqual(['/e/d.sock']);
+    expect([result.buildxVersion, result.builder]).toEqual(['0.29.1', 'default']);
+  });
+
+  test.each<[string, Record<string, string>, { digest: string; imageid: string }]>([
+    [
+      'config digest (one platform, or buildx before 0.15)',
+      { 'containerimage.digest': DIGEST, 'containerimage.config.digest': `sha256:${'c'.repeat(64)}` },
+      { digest: DIGEST, imageid: `sha256:${'c'.repeat(64)}` }
+    ],
+    [
+      'no config digest (several platforms on buildx 0.15+): the digest, as --iidfile',
+      { 'containerimage.digest': DIGEST },
+      { digest: DIGEST, imageid: DIGEST }
+    ],
+    ['nothing built', {}, { digest: '', imageid: '' }]
+  ])('imageid and digest: %s', (_name, metadata, expected) => {
+    expect(resultIds(metadata)).toEqual(expected);
+  });
+
+  test('the build record is named from buildx 0.23 on', () => {
+    const metadata = { 'buildx.build.ref': 'default/default/abc123' };
+    expect([
+      buildRecord(metadata, '0.29.1'),
+      buildRecord(metadata, '0.22.0'),
+      buildRecord({}, '0.29.1')
+    ]).toEqual(['abc123', '', '']);
+  });
+
+  test('call: check evaluates the build: not pushed, no cache export, no digest', async () => {
+    const docker = fakeDocker({ version: '0.29.1' });
+    const env = {
+      ...deps(docker.run),
+      env: {
+        GITHUB_EVENT_NAME: 'push',
+        RUNNER_TEMP: dir,
+        DOCKER_CONFIG: dir,
+        HTTPS_PROXY: 'http://skip-preflight'
+      }
+    };
+    const result = await runBuild(
+      inputs({ tags: ['ghcr.io/o/app:1'], call: 'check', cache: 'registry' }),
+      {},
+      env
+    );
+    const [argv] = builds(docker.calls);
+    expect(argv).toContain('--call');
+    expect(argv.filter(a => /^--(push|cache-to|cache-from|annotation)$/.test(a))).toEqual([]);
+    expect([result.pushed, result.pushReason, result.digest, result.imageid]).toEqual([
+      false,
+      'call: check evaluates the build, nothing is published',
+      '',
+      ''
+    ]);
+  });
+
+  test('call: check on buildx 0.13 is refused naming the input, before anything runs', async () => {
+    const docker = fakeDocker({ version: '0.13.1' });
+    await expect(runBuild(inputs({ call: 'check' }), {}, deps(docker.run))).rejects.toThrow(
+      new InputError('Input "call" needs buildx 0.15.0 or newer; this runner has buildx 0.13.1 (got "check")')
+    );
+    expect(builds(docker.calls)).toEqual([]);
+  });
+
+  test("a check that finds problems fails with buildx's verdict and the first rule", () => {
+    const out =
+      'Check complete, 1 warning has been found!\n\nWARNING: ConsistentInstructionCasing - https://x\nmore\n';
+    expect(checkResult(out)).toBe(
+      'Check complete, 1 warning has been found! WARNING: ConsistentInstructionCasing - https://x'
+    );
+    expect(checkResult('ERROR: failed to solve\n')).toBe('');
   });
 });
