@@ -38,7 +38,11 @@ const overrides = {
       'login: YAML list of {registry, username, password} for more registries; the root action adds GHCR (with github-token) and Docker Hub (with dockerhub-*) where the images need them'
   },
   platforms: { description: 'Platforms to build for', default: 'linux/amd64,linux/arm64' },
-  context: { description: "Build's context: a path in the workspace", default: '.' }
+  context: { description: "Build's context: a path in the workspace", default: '.' },
+  'github-token': {
+    description:
+      'GitHub token: meta reads the repository data with it, login uses it for GHCR, build stores the attestation with it (attestations write)'
+  }
 };
 
 const inputs = { ...own };
@@ -57,7 +61,7 @@ for (const stage of ['meta', 'login', 'build', 'prune']) {
 const outputs = {};
 const stageOutputs = [
   ['meta', ['version', 'tags', 'tag-names', 'labels', 'annotations', 'json']],
-  ['build', ['digest', 'imageid', 'metadata']],
+  ['build', ['digest', 'imageid', 'metadata', 'attestation-id', 'attestation-url', 'attestation-bundle']],
   ['prune', null]
 ];
 for (const [stage, names] of stageOutputs) {

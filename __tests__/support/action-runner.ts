@@ -31,6 +31,11 @@ export interface RunOptions {
   /** Extra defaults for `${{ github.token }}` and friends in input defaults. */
   githubToken?: string;
   timeoutMs?: number;
+  /**
+   * A hosts file the step resolves names with: the step runs in a private mount namespace
+   * (`unshare -m`) with this file bind-mounted over /etc/hosts; the machine's own stays untouched.
+   */
+  hostsFile?: string;
 }
 
 export interface StepResult {
@@ -93,9 +98,17 @@ function node(): string {
   return process.env.ACTION_NODE || process.execPath;
 }
 
-async function spawnStep(script: string, env: NodeJS.ProcessEnv, timeoutMs: number) {
+/** The command that runs `script`: node, or node inside a mount namespace with its own /etc/hosts. */
+function command(script: string, hostsFile?: string): [string, string[]] {
+  if (!hostsFile) return [node(), [script]];
+  const wrapper = join(ROOT, '__tests__/support/with-hosts.mjs');
+  return ['unshare', ['-m', '--propagation', 'private', node(), wrapper, hostsFile, script]];
+}
+
+async function spawnStep(script: string, env: NodeJS.ProcessEnv, timeoutMs: number, hostsFile?: string) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((res, rej) => {
-    const child = spawn(node(), [script], {
+    const [file, args] = command(script, hostsFile);
+    const child = spawn(file, args, {
       env,
       cwd: env.GITHUB_WORKSPACE,
       stdio: ['ignore', 'pipe', 'pipe']
@@ -192,7 +205,12 @@ export async function runStep(
     writeFileSync(f, '');
     env[k] = f;
   }
-  const run = await spawnStep(join(dirname(actionPath), script), env, opts.timeoutMs ?? 120_000);
+  const run = await spawnStep(
+    join(dirname(actionPath), script),
+    env,
+    opts.timeoutMs ?? 120_000,
+    opts.hostsFile
+  );
   const read = (f: string) => readFileSync(f, 'utf8');
   return {
     ...run,

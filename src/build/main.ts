@@ -24,6 +24,8 @@ import { emulatorsNeeded, installArgs, readHandlers, runnableArches } from './qe
 import { executeBuild, pushedDigest } from './run.js';
 import { secretValues } from './secrets.js';
 import { buildSummary } from './summary.js';
+import { attestBuild, checkAttestable, type AttestInputs, type AttestOutcome } from './attest/index.js';
+import { writeAttestOutputs } from './attest/outputs.js';
 
 export { readBuildInputs } from './inputs.js';
 export type { MetaValues } from './plan.js';
@@ -46,6 +48,8 @@ export interface BuildResult {
   retried: boolean;
   durationMs: number;
   buildxMs: number;
+  /** The signed provenance of the pushed index, when attested. */
+  attestation?: AttestOutcome;
 }
 
 export interface BuildDeps {
@@ -107,13 +111,14 @@ async function selectBuilder(
 }
 
 export async function runBuild(
-  inputs: BuildInputs,
+  inputs: BuildInputs & Partial<AttestInputs>,
   meta: MetaValues = {},
   deps: BuildDeps = {}
 ): Promise<BuildResult> {
   const started = performance.now();
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
+  checkAttestable(inputs.attest ?? 'false', env);
   for (const value of secretValues(inputs)) {
     // The runner masks line by line in multi-line output: mask each line of a multi-line secret too.
     const lines = value.split(/\r?\n/).filter(l => l.trim().length > 3);
@@ -162,7 +167,9 @@ export async function runBuild(
   let digest = typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : '';
   if (!digest && !plan.metadataFile && plan.push) digest = await pushedDigest(run, r.tags[0], env);
   const imageid = metadata['containerimage.config.digest'];
+  const attestation = await attestBuild(inputs, { pushed: plan.push, digest, tags: r.tags, env });
   return {
+    attestation,
     imageid: typeof imageid === 'string' ? imageid : '',
     digest,
     metadata,
@@ -184,6 +191,7 @@ export function writeBuildOutputs(result: BuildResult, opts: { summary?: boolean
   setOutput('digest', result.digest);
   setOutput('metadata', JSON.stringify(result.metadata));
   if (opts.summary !== false) appendSummary(buildSummary(result));
+  writeAttestOutputs(result.attestation, opts);
 }
 
 /** Removes the builder the main step created, if any. */

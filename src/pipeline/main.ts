@@ -15,6 +15,8 @@ import {
 import { decidePush } from '../build/push.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
+import { attestBuild, checkAttestable, readAttestInputs, type AttestInputs } from '../build/attest/index.js';
+import { writeAttestOutputs } from '../build/attest/outputs.js';
 import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
 import { loadContext } from '../meta/context.js';
 import { readMetaInputs } from '../meta/inputs.js';
@@ -71,6 +73,13 @@ export async function runPipeline(
     throw new InputError('Input "platforms" must list the platforms to merge with mode "merge"');
   }
 
+  // mode: platform never attests: its image is a hand-off, not a release.
+  const attest: AttestInputs =
+    p.mode === 'platform'
+      ? { attest: 'false', githubToken: '' }
+      : named('build', () => readAttestInputs(stageSource(root, 'build')));
+  checkAttestable(attest.attest, env);
+
   const meta = runMeta(metaInputs, await loadContext(metaInputs, env));
   await writeMetaOutputs(meta);
 
@@ -119,14 +128,18 @@ export async function runPipeline(
     digest = merged.digest;
     setOutput('digest', digest);
     appendSummary(`### Merged index\n\n\`${digest}\` from ${platforms.join(', ')}\n`);
+    writeAttestOutputs(await attestBuild(attest, { pushed: true, digest, tags: meta.tags, env }));
   } else {
     const platform = p.mode === 'platform' ? build!.platforms[0] : '';
     const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
-    const result: BuildResult = await runBuild(build!, {
-      tags,
-      labels: meta.labels,
-      annotations: meta.annotations
-    });
+    const result: BuildResult = await runBuild(
+      { ...build!, ...attest },
+      {
+        tags,
+        labels: meta.labels,
+        annotations: meta.annotations
+      }
+    );
     writeBuildOutputs(result);
     digest = result.pushed ? result.digest : '';
   }

@@ -1,0 +1,49 @@
+/** Attesting a pushed index: decides whether to, then signs, stores and attaches (sign.ts). */
+import { readFileSync } from 'node:fs';
+import { info } from '../../common/runner.js';
+import { decideAttest, type AttestInputs } from './mode.js';
+import { imageNames } from './subjects.js';
+import { attestImage, type Attestation } from './sign.js';
+
+export { checkAttestable, readAttestInputs, type AttestInputs, type AttestMode } from './mode.js';
+
+export type AttestOutcome = Attestation;
+
+/** The repository's visibility as the event payload gives it ('' when it does not). */
+export function eventVisibility(env: NodeJS.ProcessEnv): string {
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8')) as {
+      repository?: { visibility?: string; private?: boolean };
+    };
+    const repo = event.repository;
+    if (repo?.visibility) return repo.visibility;
+    return repo?.private === false ? 'public' : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Attests `digest` in every image of `tags` (or says why not); undefined when not attested. */
+export async function attestBuild(
+  inputs: Partial<AttestInputs>,
+  facts: { pushed: boolean; digest: string; tags: string[]; env: NodeJS.ProcessEnv }
+): Promise<AttestOutcome | undefined> {
+  const mode = inputs.attest ?? 'false';
+  const decision = decideAttest(mode, facts);
+  if (!decision.attest) {
+    if (mode !== 'false') info(`Not attesting: ${decision.reason}`);
+    return undefined;
+  }
+  const attestation = await attestImage({
+    images: imageNames(facts.tags),
+    digest: facts.digest,
+    token: inputs.githubToken ?? '',
+    visibility: eventVisibility(facts.env),
+    env: facts.env
+  });
+  info(
+    `Attested ${facts.digest} in ${(attestation.durationMs / 1000).toFixed(2)} s` +
+      (attestation.url ? `: ${attestation.url}` : '')
+  );
+  return attestation;
+}
