@@ -4,6 +4,10 @@
  * attached in each registry, where cosign verifies it; and the cases where nothing may be attested.
  */
 import { jest } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../support/action-runner.js';
 import { runAction, type RunOptions } from '../support/action-runner.js';
 import { RegistryClient } from '../support/registry-client.js';
 import { startSigstore, type Sigstore } from '../support/sigstore/index.js';
@@ -44,6 +48,31 @@ function context(): string {
   return buildContext(tok, `FROM e2e-base\nCOPY hello.txt /hello.txt\nLABEL test.token=${tok}\n`);
 }
 
+/** Attaches a bundle to an image as the action does (@sigstore/oci, run outside jest's module system). */
+function attach(image: string, digest: string, bundle: object): void {
+  const file = join(sigstore.hostsFile, '..', `bundle-${digest.slice(7, 19)}.json`);
+  writeFileSync(file, JSON.stringify(bundle));
+  const script = `
+    import { attachArtifactToImage } from '@sigstore/oci';
+    import { readFileSync } from 'node:fs';
+    const [image, digest, file, username, password] = process.argv.slice(1);
+    await attachArtifactToImage({
+      imageName: image, imageDigest: digest, artifact: readFileSync(file),
+      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' },
+      credentials: { username, password }
+    });`;
+  const r = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', script, image, digest, file, USER, PASSWORD],
+    {
+      cwd: ROOT,
+      encoding: 'utf8'
+    }
+  );
+  if (r.status !== 0) throw new Error(`attaching failed: ${r.stderr}`);
+}
+
 let sigstore: Sigstore;
 let api: AttestationsApi;
 
@@ -62,7 +91,12 @@ afterEach(() => {
   api.faults.length = 0;
 });
 
-function release(ref: string, extra: Partial<RunOptions> = {}, inputs: Record<string, string> = {}) {
+function release(
+  ref: string,
+  extra: Partial<RunOptions> = {},
+  inputs: Record<string, string> = {},
+  editClaims: (claims: Record<string, unknown>) => void = () => undefined
+) {
   const env = {
     GITHUB_EVENT_NAME: 'push',
     GITHUB_REF: ref,
@@ -73,6 +107,7 @@ function release(ref: string, extra: Partial<RunOptions> = {}, inputs: Record<st
     ...extra.env
   };
   sigstore.oidc.claims = githubClaims(env);
+  editClaims(sigstore.oidc.claims);
   return runAction({
     action: 'action.yml',
     githubToken: TOKEN,
@@ -148,4 +183,123 @@ test('a tag push is attested: stored through the API, attached in both registrie
   expect(sigstore.oidc.issued.length).toBeGreaterThan(0);
   const log = (step.stdout + step.stderr).replace(/^::add-mask::.*$/gm, '');
   for (const token of sigstore.oidc.issued) expect(log).not.toContain(token);
+});
+
+test('cosign rejects another digest, and a bundle whose payload was altered', async () => {
+  const signed = await release('refs/tags/v1.1.0');
+  expect(signed.errors).toEqual([]);
+  const requests = api.requests;
+  const unsigned = await release('refs/tags/v1.1.1', {}, { attest: 'false' });
+  expect(unsigned.errors).toEqual([]);
+  expect(api.requests).toBe(requests);
+  expect(unsigned.outputs['attestation-id']).toBe('');
+  const other = unsigned.outputs.digest;
+  expect(other).not.toBe(signed.outputs.digest);
+  const opts = { trustedRoot: sigstore.trustedRootPath, identity, dockerConfig: verifierConfig };
+  expect(verifyAttestation(`${images[0]}@${other}`, opts).code).not.toBe(0);
+
+  // The signed bundle, its statement rewritten to name the other image, attached to that image.
+  const bundle = JSON.parse(readFileSync(signed.outputs['attestation-bundle'], 'utf8'));
+  const payload = Buffer.from(bundle.dsseEnvelope.payload, 'base64')
+    .toString('utf8')
+    .replaceAll(signed.outputs.digest.slice(7), other.slice(7));
+  bundle.dsseEnvelope.payload = Buffer.from(payload).toString('base64');
+  attach(images[0], other, bundle);
+  const altered = verifyAttestation(`${images[0]}@${other}`, opts);
+  expect(altered.code).not.toBe(0);
+  expect(altered.output).toMatch(/signature|verif/i);
+  expect(verifyAttestation(`${images[0]}@${signed.outputs.digest}`, opts).code).toBe(0);
+});
+
+test('a private repository is signed with GitHub instance: Fulcio and a timestamp authority, no Rekor', async () => {
+  sigstore.requests.length = 0;
+  const step = await release('refs/tags/v1.2.0', {
+    event: { ref: 'refs/tags/v1.2.0', repository: { ...repository, visibility: 'private', private: true } }
+  });
+  expect(step.errors).toEqual([]);
+  const hosts = new Set(sigstore.requests.map(r => r.host));
+  expect(hosts.has('fulcio.githubapp.com')).toBe(true);
+  expect(hosts.has('timestamp.githubapp.com')).toBe(true);
+  expect(hosts.has('rekor.sigstore.dev')).toBe(false);
+  expect(hosts.has('fulcio.sigstore.dev')).toBe(false);
+  const verified = verifyAttestation(`${images[1]}@${step.outputs.digest}`, {
+    trustedRoot: sigstore.githubTrustedRootPath,
+    identity,
+    dockerConfig: verifierConfig,
+    signedTimestamps: true
+  });
+  expect({ code: verified.code, output: verified.output }).toMatchObject({ code: 0 });
+});
+
+test('a pull_request attests nothing', async () => {
+  sigstore.requests.length = 0;
+  const requests = api.requests;
+  const step = await release('refs/pull/7/merge', {
+    env: { GITHUB_EVENT_NAME: 'pull_request' },
+    event: { ref: 'refs/pull/7/merge', repository, pull_request: { number: 7 } }
+  });
+  expect(step.errors).toEqual([]);
+  expect(step.outputs['attestation-id']).toBe('');
+  expect(step.outputs['attestation-bundle']).toBe('');
+  expect(sigstore.requests).toEqual([]);
+  expect(api.requests).toBe(requests);
+});
+
+test('attest: true without id-token: write fails before anything is built, naming the permissions', async () => {
+  const tag = 'v1.3.0';
+  const step = await release(
+    `refs/tags/${tag}`,
+    { env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined } },
+    { attest: 'true' }
+  );
+  expect(step.code).toBe(1);
+  expect(step.errors).toHaveLength(1);
+  expect(step.errors[0]).toContain('Input "attest"');
+  expect(step.errors[0]).toContain('id-token: write');
+  expect(step.errors[0]).toContain('attestations: write');
+  expect(step.stdout).not.toContain('Logging in');
+  expect(step.stdout).not.toContain('buildx');
+  for (const client of clients) expect(await client.manifest(repo, '1.3.0')).toBeUndefined();
+});
+
+test('Sigstore down: retried, then the step fails saying the image was pushed and is unsigned, naming Fulcio', async () => {
+  sigstore.faults.set('fulcio.sigstore.dev', 503);
+  sigstore.requests.length = 0;
+  const requests = api.requests;
+  const step = await release('refs/tags/v1.4.0');
+  expect(step.code).toBe(1);
+  expect(step.errors).toHaveLength(1);
+  expect(step.errors[0]).toMatch(
+    /^The image 127\.0\.0\.1:5001\/\S+@sha256:[0-9a-f]{64} was pushed and is unsigned: /
+  );
+  expect(step.errors[0]).toContain("Sigstore's Fulcio (https://fulcio.sigstore.dev) failed");
+  expect(sigstore.requests.filter(r => r.host === 'fulcio.sigstore.dev').length).toBeGreaterThan(1);
+  expect(api.requests).toBe(requests);
+  expect((await clients[0].manifest(repo, '1.4.0'))?.digest).toBe(step.outputs.digest);
+});
+
+test('the attestations API: a 5xx is retried; a 403 names the attestations: write permission', async () => {
+  api.faults.push(502, 503);
+  const stored = api.stored.length;
+  const retried = await release('refs/tags/v1.5.0');
+  expect(retried.errors).toEqual([]);
+  expect(api.stored.length).toBe(stored + 1);
+
+  api.faults.push(403);
+  const denied = await release('refs/tags/v1.5.1');
+  expect(denied.code).toBe(1);
+  expect(denied.errors[0]).toContain('was pushed and is unsigned');
+  expect(denied.errors[0]).toContain(`GitHub's attestations API (${api.url}) failed`);
+  expect(denied.errors[0]).toContain('attestations: write');
+  expect(api.violations).toEqual([]);
+});
+
+test('an OIDC token without the needed claims: the error names the permission', async () => {
+  const step = await release('refs/tags/v1.6.0', {}, {}, claims => delete claims.job_workflow_ref);
+  expect(step.code).toBe(1);
+  expect(step.errors).toHaveLength(1);
+  expect(step.errors[0]).toContain('was pushed and is unsigned');
+  expect(step.errors[0]).toContain('the OIDC token service');
+  expect(step.errors[0]).toContain('job_workflow_ref');
+  expect(step.errors[0]).toContain('id-token: write');
 });

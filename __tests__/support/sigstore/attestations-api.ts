@@ -27,6 +27,7 @@ export interface AttestationsApi {
   stored: StoredAttestation[];
   /** Statuses to answer the next requests with (a 5xx, or 403 for a token without the permission). */
   faults: number[];
+  /** Requests to the attestations endpoint. */
   requests: number;
   violations: string[];
   close(): Promise<void>;
@@ -59,7 +60,6 @@ export async function startAttestationsApi(token: string): Promise<AttestationsA
     req.setEncoding('utf8');
     req.on('data', c => (text += c));
     req.on('end', () => {
-      state.requests++;
       const url = new URL(req.url ?? '/', 'http://localhost');
       const send = (status: number, body: object, injected = false) => {
         violations.push(...api.checkResponse(ROUTE, 'POST', status, body, injected));
@@ -73,6 +73,7 @@ export async function startAttestationsApi(token: string): Promise<AttestationsA
         res.end(JSON.stringify({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }));
         return;
       }
+      state.requests++;
       violations.push(...api.checkRequest(ROUTE, 'POST', { owner: m[1], repo: m[2] }, url.searchParams));
       const auth = req.headers.authorization ?? '';
       if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {

@@ -1,6 +1,6 @@
 /** Attesting a pushed index: decides whether to, then signs, stores and attaches (sign.ts). */
 import { readFileSync } from 'node:fs';
-import { info } from '../../common/runner.js';
+import { info, setOutput } from '../../common/runner.js';
 import { decideAttest, type AttestInputs } from './mode.js';
 import { imageNames } from './subjects.js';
 import { attestImage, type Attestation } from './sign.js';
@@ -40,6 +40,10 @@ export async function attestBuild(
     token: inputs.githubToken ?? '',
     visibility: eventVisibility(facts.env),
     env: facts.env
+  }).catch((err: unknown) => {
+    // The image is out: its digest is still an output, for a later step to sign or to report.
+    setOutput('digest', facts.digest);
+    throw err;
   });
   info(
     `Attested ${facts.digest} in ${(attestation.durationMs / 1000).toFixed(2)} s` +
