@@ -303,3 +303,72 @@ test('an OIDC token without the needed claims: the error names the permission', 
   expect(step.errors[0]).toContain('job_workflow_ref');
   expect(step.errors[0]).toContain('id-token: write');
 });
+
+test('mode: platform attests nothing; mode: merge attests the merged index', async () => {
+  const runId = String(Date.now());
+  const workspace = context();
+  const requests = api.requests;
+  for (const platform of ['linux/amd64', 'linux/arm64']) {
+    const built = await release(
+      'refs/tags/v2.0.0',
+      { env: { GITHUB_RUN_ID: runId, GITHUB_WORKSPACE: workspace } },
+      { mode: 'platform', platforms: platform, attest: 'true' }
+    );
+    expect({ platform, errors: built.errors }).toEqual({ platform, errors: [] });
+    expect(built.outputs['attestation-id']).toBe('');
+  }
+  expect(api.requests).toBe(requests);
+
+  const merged = await release(
+    'refs/tags/v2.0.0',
+    { env: { GITHUB_RUN_ID: runId, GITHUB_WORKSPACE: workspace } },
+    { mode: 'merge', platforms: 'linux/amd64,linux/arm64' }
+  );
+  expect(merged.errors).toEqual([]);
+  const digest = merged.outputs.digest;
+  const index = await clients[0].manifest(repo, '2.0.0');
+  expect(index?.digest).toBe(digest);
+  expect(index?.body.manifests?.length).toBeGreaterThanOrEqual(2);
+  const stored = api.stored.at(-1)!;
+  expect(merged.outputs['attestation-id']).toBe(String(stored.id));
+  const statement = JSON.parse(Buffer.from(stored.bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
+  expect(statement.subject).toEqual(images.map(name => ({ name, digest: { sha256: digest.slice(7) } })));
+  for (const image of images) {
+    const verified = verifyAttestation(`${image}@${digest}`, {
+      trustedRoot: sigstore.trustedRootPath,
+      identity,
+      dockerConfig: verifierConfig
+    });
+    expect({ image, code: verified.code, output: verified.output }).toMatchObject({ image, code: 0 });
+  }
+});
+
+test('the build stage alone attests what it pushed and writes the outputs', async () => {
+  const env = {
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REF: 'refs/tags/v3.0.0',
+    GITHUB_API_URL: api.url,
+    GITHUB_WORKSPACE: context(),
+    DOCKER_CONFIG: dockerConfig(auths),
+    ...sigstore.env
+  };
+  sigstore.oidc.claims = githubClaims(env);
+  const step = await runAction({
+    action: 'build/action.yml',
+    githubToken: TOKEN,
+    hostsFile: sigstore.hostsFile,
+    inputs: { tags: `${images[0]}:3.0.0`, platforms: 'linux/amd64', cache: 'none' },
+    event: { ref: env.GITHUB_REF, repository },
+    env
+  });
+  expect(step.errors).toEqual([]);
+  expect(step.outputs['attestation-id']).toBe(String(api.stored.at(-1)!.id));
+  expect(readFileSync(step.outputs['attestation-bundle'], 'utf8')).toContain('"dsseEnvelope"');
+  expect(step.summary).toContain('### Build provenance');
+  const verified = verifyAttestation(`${images[0]}@${step.outputs.digest}`, {
+    trustedRoot: sigstore.trustedRootPath,
+    identity,
+    dockerConfig: verifierConfig
+  });
+  expect({ code: verified.code, output: verified.output }).toMatchObject({ code: 0 });
+});
