@@ -24,7 +24,13 @@ import { emulatorsNeeded, installArgs, readHandlers, runnableArches } from './qe
 import { executeBuild, pushedDigest } from './run.js';
 import { secretValues } from './secrets.js';
 import { buildSummary } from './summary.js';
-import { attestBuild, checkAttestable, type AttestInputs, type AttestOutcome } from './attest/index.js';
+import {
+  attestBuild,
+  checkAttestable,
+  prepareAttest,
+  type AttestInputs,
+  type AttestOutcome
+} from './attest/index.js';
 import { writeAttestOutputs } from './attest/outputs.js';
 
 export { readBuildInputs } from './inputs.js';
@@ -128,6 +134,7 @@ export async function runBuild(
   checkLocalPaths(inputs, deps.cwd ?? process.cwd());
   // The registries are asked (read-only) while the engine is: each takes about 0.1 s.
   const early = resolvePush(inputs, meta, env);
+  prepareAttest(inputs, early.push, env);
   const checked = early.push
     ? preflight(destinations(early.tags, inputs.cacheTo), env, deps.get).then(
         () => undefined,

@@ -15,7 +15,13 @@ import {
 import { decidePush } from '../build/push.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
-import { attestBuild, checkAttestable, readAttestInputs, type AttestInputs } from '../build/attest/index.js';
+import {
+  attestBuild,
+  checkAttestable,
+  prepareAttest,
+  readAttestInputs,
+  type AttestInputs
+} from '../build/attest/index.js';
 import { writeAttestOutputs } from '../build/attest/outputs.js';
 import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
 import { loadContext } from '../meta/context.js';
@@ -118,6 +124,7 @@ export async function runPipeline(
 
   let digest = '';
   if (p.mode === 'merge') {
+    prepareAttest(attest, true, env);
     const merged = await runMerge({
       images: meta.images,
       tags: meta.tags,

@@ -1,9 +1,9 @@
 /** Attesting a pushed index: decides whether to, then signs, stores and attaches (sign.ts). */
 import { readFileSync } from 'node:fs';
 import { info, setOutput } from '../../common/runner.js';
-import { decideAttest, type AttestInputs } from './mode.js';
+import { canMintToken, decideAttest, type AttestInputs } from './mode.js';
 import { imageNames } from './subjects.js';
-import { attestImage, type Attestation } from './sign.js';
+import { attestImage, loadSigstore, type Attestation } from './sign.js';
 
 export { checkAttestable, readAttestInputs, type AttestInputs, type AttestMode } from './mode.js';
 
@@ -21,6 +21,16 @@ export function eventVisibility(env: NodeJS.ProcessEnv): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * Starts loading the Sigstore libraries while the image builds, when it will likely be attested
+ * (pushing, attest not false, an OIDC token at hand): their start-up then costs the release nothing.
+ */
+export function prepareAttest(inputs: Partial<AttestInputs>, pushing: boolean, env: NodeJS.ProcessEnv): void {
+  if (!pushing || (inputs.attest ?? 'false') === 'false' || !canMintToken(env)) return;
+  if (env.GITHUB_EVENT_NAME === 'pull_request') return;
+  loadSigstore().catch(() => undefined);
 }
 
 /** Attests `digest` in every image of `tags` (or says why not); undefined when not attested. */

@@ -37,6 +37,14 @@ export interface Attestation {
   durationMs: number;
 }
 
+let libraries: Promise<[typeof import('@actions/attest'), typeof import('@sigstore/oci')]> | undefined;
+
+/** Loads the Sigstore libraries once; called early (while buildx runs) when attesting is likely. */
+export function loadSigstore() {
+  libraries ??= Promise.all([import('@actions/attest'), import('@sigstore/oci')]);
+  return libraries;
+}
+
 function credentialsFor(image: string, env: NodeJS.ProcessEnv) {
   const registry = image.split('/')[0];
   const entry = inlineEntry(readConfig(configPath(env)), authKey(registry));
@@ -54,10 +62,7 @@ export async function attestImage(req: AttestRequest): Promise<Attestation> {
   const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
   const where = { ...endpoints, apiUrl };
   const shown = `${req.images[0]}@${req.digest}`;
-  const [{ attest, buildSLSAProvenancePredicate }, { attachArtifactToImage }] = await Promise.all([
-    import('@actions/attest'),
-    import('@sigstore/oci')
-  ]);
+  const [{ attest, buildSLSAProvenancePredicate }, { attachArtifactToImage }] = await loadSigstore();
 
   const predicate = await buildSLSAProvenancePredicate().catch((err: unknown) => {
     throw attestFailure(err, 'token', shown, where);
@@ -86,30 +91,33 @@ export async function attestImage(req: AttestRequest): Promise<Attestation> {
   const bundle = Buffer.from(JSON.stringify(result.bundle));
   writeFileSync(bundlePath, bundle);
 
-  for (const image of req.images) {
-    await attachArtifactToImage({
-      imageName: registryName(image),
-      imageDigest: req.digest,
-      artifact: bundle,
-      mediaType: BUNDLE_MEDIA_TYPE,
-      annotations: {
-        'dev.sigstore.bundle.content': 'dsse-envelope',
-        'dev.sigstore.bundle.predicateType': predicate.type
-      },
-      credentials: credentialsFor(image, env),
-      fetchOpts: {
-        retry: { retries: 3 },
-        timeout: 30_000,
-        proxy: env.HTTPS_PROXY || env.https_proxy,
-        noProxy: env.NO_PROXY || env.no_proxy
-      }
-    }).catch((err: unknown) => {
-      throw new Error(
-        `The image ${image}@${req.digest} was pushed and signed (attestation ${id || 'not stored'}), but attaching the attestation in the registry failed: ${causeChain(err)}`
-      );
-    });
-    info(`Attached the attestation to ${image}@${req.digest}`);
-  }
+  // The registries are independent: attached to all at once.
+  await Promise.all(
+    req.images.map(async image => {
+      await attachArtifactToImage({
+        imageName: registryName(image),
+        imageDigest: req.digest,
+        artifact: bundle,
+        mediaType: BUNDLE_MEDIA_TYPE,
+        annotations: {
+          'dev.sigstore.bundle.content': 'dsse-envelope',
+          'dev.sigstore.bundle.predicateType': predicate.type
+        },
+        credentials: credentialsFor(image, env),
+        fetchOpts: {
+          retry: { retries: 3 },
+          timeout: 30_000,
+          proxy: env.HTTPS_PROXY || env.https_proxy,
+          noProxy: env.NO_PROXY || env.no_proxy
+        }
+      }).catch((err: unknown) => {
+        throw new Error(
+          `The image ${image}@${req.digest} was pushed and signed (attestation ${id || 'not stored'}), but attaching the attestation in the registry failed: ${causeChain(err)}`
+        );
+      });
+      info(`Attached the attestation to ${image}@${req.digest}`);
+    })
+  );
   return {
     id,
     url,
