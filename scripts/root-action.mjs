@@ -40,7 +40,11 @@ const overrides = {
   platforms: { description: 'Platforms to build for', default: 'linux/amd64,linux/arm64' },
   context: { description: "Build's context: a path in the workspace" },
   // The stage stays a drop-in for metadata-action; the root action leaves floating tags on the highest release.
-  'floating-tags': { default: 'highest' }
+  'floating-tags': { default: 'highest' },
+  'github-token': {
+    description:
+      'GitHub token: meta reads the repository data with it, login uses it for GHCR, build stores the attestation with it (attestations write)'
+  }
 };
 
 const inputs = { ...own };
@@ -75,7 +79,7 @@ for (const [name, override] of Object.entries(overrides)) {
 const outputs = {};
 const stageOutputs = [
   ['meta', ['version', 'tags', 'tag-names', 'labels', 'annotations', 'json']],
-  ['build', ['digest', 'imageid', 'metadata']],
+  ['build', ['digest', 'imageid', 'metadata', 'attestation-id', 'attestation-url', 'attestation-bundle']],
   ['prune', null]
 ];
 for (const [stage, names] of stageOutputs) {

@@ -71,6 +71,11 @@ export interface RunOptions {
   /** Extra defaults for `${{ github.token }}` and friends in input defaults. */
   githubToken?: string;
   timeoutMs?: number;
+  /**
+   * A hosts file the step resolves names with: the step runs in a private mount namespace
+   * (`unshare -m`) with this file bind-mounted over /etc/hosts; the machine's own stays untouched.
+   */
+  hostsFile?: string;
   /** Sends the step a signal, as a cancelled workflow does: `afterMs` after the start, once its
    * output matches `whenOutput` (when given). */
   signal?: { name: NodeJS.Signals; afterMs: number; whenOutput?: RegExp };
@@ -151,6 +156,13 @@ function node(): string {
   return process.env.ACTION_NODE || process.execPath;
 }
 
+/** The command that runs `script`: node, or node inside a mount namespace with its own /etc/hosts. */
+function command(script: string, hostsFile?: string): [string, string[]] {
+  if (!hostsFile) return [node(), [script]];
+  const wrapper = join(ROOT, '__tests__/support/with-hosts.mjs');
+  return ['unshare', ['-m', '--propagation', 'private', node(), wrapper, hostsFile, script]];
+}
+
 function procStat(pid: string): { ppid: number; pgrp: number; start: string } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -197,7 +209,8 @@ async function spawnStep(
   script: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
-  signal?: RunOptions['signal']
+  signal?: RunOptions['signal'],
+  hostsFile?: string
 ) {
   return new Promise<{
     code: number;
@@ -207,7 +220,8 @@ async function spawnStep(
     descendants: ProcessSeen[];
     exitAfterSignalMs?: number;
   }>((res, rej) => {
-    const child = spawn(node(), [script], {
+    const [file, args] = command(script, hostsFile);
+    const child = spawn(file, args, {
       env,
       cwd: env.GITHUB_WORKSPACE,
       stdio: ['ignore', 'pipe', 'pipe']
@@ -326,7 +340,8 @@ export async function runStep(
     join(dirname(actionPath), script),
     env,
     opts.timeoutMs ?? 120_000,
-    phase === 'main' ? opts.signal : undefined
+    phase === 'main' ? opts.signal : undefined,
+    opts.hostsFile
   );
   const read = (f: string) => readFileSync(f, 'utf8');
   return {

@@ -84,7 +84,7 @@ if [ ! -x "$tools/bin/docker-registry" ]; then
   ln -sfn ../root/usr/bin/docker-registry "$tools/bin/docker-registry"
 fi
 # Extra command-line tools from forky for the tests, unpacked into $tools/bin: add packages here.
-FORKY_TOOLS=()
+FORKY_TOOLS=(cosign crane)
 for pkg in "${FORKY_TOOLS[@]}"; do
   [ -e "$tools/installed/$pkg" ] && continue
   fetch forky "$pkg"

@@ -32,6 +32,14 @@ import { emulatorsNeeded, installArgs, readHandlers, runnableArches } from './qe
 import { executeBuild, pushedDigest } from './run.js';
 import { maskSecrets } from './secrets.js';
 import { buildSummary } from './summary.js';
+import {
+  attestBuild,
+  checkAttestable,
+  prepareAttest,
+  type AttestInputs,
+  type AttestOutcome
+} from './attest/index.js';
+import { writeAttestOutputs } from './attest/outputs.js';
 
 export { readBuildInputs } from './inputs.js';
 export type { MetaValues } from './plan.js';
@@ -59,6 +67,8 @@ export interface BuildResult {
   buildxMs: number;
   /** Where the time went before buildx, in ms (logged as a debug line; read by bench:build). */
   timings: Record<string, number>;
+  /** The signed provenance of the pushed index, when attested. */
+  attestation?: AttestOutcome;
 }
 
 export interface BuildDeps {
@@ -130,7 +140,7 @@ async function selectBuilder(
 }
 
 export async function runBuild(
-  inputs: BuildInputs,
+  inputs: BuildInputs & Partial<AttestInputs>,
   meta: MetaValues = {},
   deps: BuildDeps = {}
 ): Promise<BuildResult> {
@@ -140,12 +150,14 @@ export async function runBuild(
   const since = (t0: number) => Math.round(performance.now() - t0);
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
+  checkAttestable(inputs.attest ?? 'false', env);
   maskSecrets(inputs.secrets);
 
   checkLocalPaths(inputs, deps.cwd ?? process.cwd());
   // The registries are asked (read-only) while the engine is: each takes about 0.1 s.
   const t0 = performance.now();
   const early = resolvePush(inputs, meta, env);
+  prepareAttest(inputs, early.push, env);
   const checked = early.push
     ? preflight(destinations(early.tags, inputs.cacheTo), env, deps.get).then(
         () => void (timings.preflight = since(t0)),
@@ -201,8 +213,10 @@ export async function runBuild(
   if (!ids.digest && !r.evaluates && !plan.metadataFile && plan.push) {
     ids.digest = ids.imageid = await pushedDigest(run, r.tags[0], env);
   }
+  const attestation = await attestBuild(inputs, { pushed: plan.push, digest: ids.digest, tags: r.tags, env });
   return {
     ...ids,
+    attestation,
     buildxVersion: engine.buildxVersion,
     buildRecord: buildRecord(metadata, engine.buildxVersion),
     metadata,
@@ -244,6 +258,7 @@ export function writeBuildOutputs(result: BuildResult, opts: { summary?: boolean
   setOutput('metadata', JSON.stringify(result.metadata));
   if (opts.summary !== false) appendSummary(buildSummary(result));
   debug(`timings ${JSON.stringify(result.timings)}`);
+  writeAttestOutputs(result.attestation, opts);
 }
 
 /** Removes the builder the main step created, if any. */

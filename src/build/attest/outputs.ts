@@ -1,0 +1,23 @@
+/** The attestation's outputs (empty when nothing was attested) and job summary. */
+import { appendSummary, setOutput } from '../../common/runner.js';
+import type { Attestation } from './sign.js';
+import { attestationSummary } from './summary.js';
+
+export function writeAttestOutputs(a: Attestation | undefined, opts: { summary?: boolean } = {}): void {
+  setOutput('attestation-id', a?.id ?? '');
+  setOutput('attestation-url', a?.url ?? '');
+  setOutput('attestation-bundle', a?.bundlePath ?? '');
+  if (a && opts.summary !== false) {
+    appendSummary(
+      attestationSummary({
+        id: a.id,
+        url: a.url,
+        images: a.images,
+        digest: a.digest,
+        owner: process.env.GITHUB_REPOSITORY_OWNER ?? '',
+        instance: a.endpoints.instance,
+        bundlePath: a.bundlePath
+      })
+    );
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The attest path: an SLSA provenance statement for the index, signed keyless with Sigstore, stored
+ * in GitHub's attestation store and attached to the image in every registry it was pushed to. The
+ * Sigstore libraries are imported only here, when an image is attested: the bundler puts them in
+ * chunks of their own, so steps that do not attest never load them.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { info } from '../../common/runner.js';
+import { configPath, inlineEntry, readConfig } from '../../common/docker-config.js';
+import { authKey } from '../../common/reference.js';
+import { sigstoreEndpoints, type SigstoreEndpoints } from './endpoints.js';
+import { attestFailure, causeChain } from './failure.js';
+import { registryName, subjectsOf } from './subjects.js';
+
+const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+
+export interface AttestRequest {
+  /** Image names (registry/repository, no tag) the index was pushed to. */
+  images: string[];
+  digest: string;
+  /** A GitHub token with `attestations: write`. */
+  token: string;
+  /** Repository visibility from the event payload. */
+  visibility?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Attestation {
+  id: string;
+  url: string;
+  bundlePath: string;
+  endpoints: SigstoreEndpoints;
+  images: string[];
+  digest: string;
+  durationMs: number;
+}
+
+let libraries: Promise<[typeof import('@actions/attest'), typeof import('@sigstore/oci')]> | undefined;
+
+/** Loads the Sigstore libraries once; called early (while buildx runs) when attesting is likely. */
+export function loadSigstore() {
+  libraries ??= Promise.all([import('@actions/attest'), import('@sigstore/oci')]);
+  return libraries;
+}
+
+function credentialsFor(image: string, env: NodeJS.ProcessEnv) {
+  const registry = image.split('/')[0];
+  const entry = inlineEntry(readConfig(configPath(env)), authKey(registry));
+  if (!entry) return { username: '', password: '' };
+  const [username, ...rest] = Buffer.from(entry.auth ?? '', 'base64')
+    .toString('utf8')
+    .split(':');
+  return { username, password: entry.identitytoken ?? rest.join(':') };
+}
+
+export async function attestImage(req: AttestRequest): Promise<Attestation> {
+  const started = performance.now();
+  const env = req.env;
+  const endpoints = sigstoreEndpoints(req.visibility, env.GITHUB_SERVER_URL || undefined);
+  const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+  const where = { ...endpoints, apiUrl };
+  const shown = `${req.images[0]}@${req.digest}`;
+  const [{ attest, buildSLSAProvenancePredicate }, { attachArtifactToImage }] = await loadSigstore();
+
+  const predicate = await buildSLSAProvenancePredicate().catch((err: unknown) => {
+    throw attestFailure(err, 'token', shown, where);
+  });
+  info(`Signing the build provenance of ${req.digest} with ${endpoints.fulcioURL}`);
+  const result = await attest({
+    subjects: subjectsOf(req.images, req.digest),
+    predicateType: predicate.type,
+    predicate: predicate.params,
+    token: req.token,
+    sigstore: endpoints.instance
+  }).catch((err: unknown) => {
+    const stored = err instanceof Error && err.message.startsWith('Failed to persist attestation');
+    throw attestFailure(err, stored ? 'store' : 'sign', shown, where);
+  });
+  const id = result.attestationID ?? '';
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  const url = id ? `${server}/${env.GITHUB_REPOSITORY}/attestations/${id}` : '';
+
+  const dir = join(env.RUNNER_TEMP || tmpdir(), 'push-to-image');
+  mkdirSync(dir, { recursive: true });
+  const bundlePath = join(
+    dir,
+    `attestation-${req.digest.replace(/^sha256:/, '').slice(0, 16)}.sigstore.json`
+  );
+  const bundle = Buffer.from(JSON.stringify(result.bundle));
+  writeFileSync(bundlePath, bundle);
+
+  // The registries are independent: attached to all at once.
+  await Promise.all(
+    req.images.map(async image => {
+      await attachArtifactToImage({
+        imageName: registryName(image),
+        imageDigest: req.digest,
+        artifact: bundle,
+        mediaType: BUNDLE_MEDIA_TYPE,
+        annotations: {
+          'dev.sigstore.bundle.content': 'dsse-envelope',
+          'dev.sigstore.bundle.predicateType': predicate.type
+        },
+        credentials: credentialsFor(image, env),
+        fetchOpts: {
+          retry: { retries: 3 },
+          timeout: 30_000,
+          proxy: env.HTTPS_PROXY || env.https_proxy,
+          noProxy: env.NO_PROXY || env.no_proxy
+        }
+      }).catch((err: unknown) => {
+        throw new Error(
+          `The image ${image}@${req.digest} was pushed and signed (attestation ${id || 'not stored'}), but attaching the attestation in the registry failed: ${causeChain(err)}`
+        );
+      });
+      info(`Attached the attestation to ${image}@${req.digest}`);
+    })
+  );
+  return {
+    id,
+    url,
+    bundlePath,
+    endpoints,
+    images: req.images,
+    digest: req.digest,
+    durationMs: performance.now() - started
+  };
+}
