@@ -148,10 +148,11 @@ test('prunes by policy, keeps every kept tag whole, and removes a tag without th
   expect(byReason(sigGone)).toBe('signature of deleted 1.0.0');
   // a deleted image's attestation and referrers index go with it, before it
   expect(byReason(attGone.referrers)).toBe('referrers index of deleted 1.0.0');
-  expect(byReason(attGone.attestation)).toBe('untagged and not used by any kept image');
-  expect(deleted.findIndex(d => d.digest === attGone.referrers)).toBeLessThan(
-    deleted.findIndex(d => d.digest === pushed.v100)
-  );
+  expect(byReason(attGone.attestation)).toBe('referrer of deleted 1.0.0');
+  for (const d of [attGone.referrers, attGone.attestation])
+    expect(deleted.findIndex(x => x.digest === d)).toBeLessThan(
+      deleted.findIndex(x => x.digest === pushed.v100)
+    );
   expect(deleted.findIndex(d => d.digest === sigGone)).toBeLessThan(
     deleted.findIndex(d => d.digest === pushed.v100)
   );

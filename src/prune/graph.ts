@@ -1,7 +1,7 @@
 /**
  * The manifest graph of one package and reachability over it (mark phase of mark and sweep): from
- * each kept root, index children at any depth, OCI referrers (a `subject`) and `sha256-<hex>.*`
- * signature tags of a kept digest are kept too.
+ * each kept root, index children at any depth, OCI referrers (a `subject`, or listed in the
+ * `sha256-<hex>` referrers index) and `sha256-<hex>.*` signature tags of a kept digest are kept too.
  */
 import type { ManifestRead, PackageVersion } from './model.js';
 
@@ -66,6 +66,11 @@ export function buildGraph(
     const subjects = v.tags.map(artifactSubject);
     if (!subjects.every(Boolean)) continue;
     attach(v.digest, subjects[0]!, v.tags.some(t => !t.includes('.')) ? 'referrers index' : 'signature');
+  }
+  // A referrers index lists the referrers of its subject: they belong to it without being read.
+  for (const [digest, { digest: subject, kind }] of [...graph.subjectOf]) {
+    if (kind !== 'referrers index') continue;
+    for (const child of graph.children.get(digest) ?? []) attach(child, subject, 'referrer');
   }
   return graph;
 }

@@ -61,6 +61,17 @@ function keptUnread(marks: ReadonlyMap<string, Mark>, manifests: PlanInput['mani
   return needs;
 }
 
+/**
+ * With `lazy`: the referrers indexes not read yet, kept or not, so that the referrers they list go
+ * with their subject instead of counting as untagged images of their own.
+ */
+function referrersUnread(graph: Graph, manifests: PlanInput['manifests']): string[] {
+  const needs: string[] = [];
+  for (const [digest, { kind }] of graph.subjectOf)
+    if (kind === 'referrers index' && !manifests.has(digest)) needs.push(digest);
+  return needs;
+}
+
 export function planPackage(input: PlanInput): PackagePlan {
   const { policy, now } = input;
   const seen = new Set<string>();
@@ -159,7 +170,9 @@ export function planPackage(input: PlanInput): PackagePlan {
     );
 
   if (input.lazy) {
-    const needs = keptUnread(marks, input.manifests);
+    const needs = [
+      ...new Set([...keptUnread(marks, input.manifests), ...referrersUnread(graph, input.manifests)])
+    ];
     if (needs.length) return { deletions: [], kept: [], tagRemovals: [], gone, needs };
   }
 

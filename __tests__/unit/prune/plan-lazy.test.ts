@@ -97,13 +97,15 @@ describe('lazy planning: only what changes the decision is read', () => {
       { name: 'refs1', tags: [ref('v1')], children: ['att1'], age: 20 }
     ];
     const { plan, reads } = planLazily(nodes, policy({ keepNTagged: 1 }));
-    // the referrers index is known from its tag, so it is read with the image it belongs to
-    expect(reads).toEqual([['refs2', 'v2']]);
+    // every referrers index is known from its tag and read, kept or not: the referrers it lists
+    // belong to its subject (a kept one is read in turn, as every kept attachment is)
+    expect(reads).toEqual([['refs1', 'refs2', 'v2'], ['att2']]);
     expect(plan.kept).toContainEqual(['refs2', 'referrers index of kept v2']);
-    expect(plan.kept).toContainEqual(['att2', 'part of kept v2']);
-    expect(plan.deleted).toContainEqual(['att1', 'untagged and not used by any kept image']);
-    expect(plan.deleted.slice(0, 2)).toEqual([
+    expect(plan.kept).toContainEqual(['att2', 'referrer of kept v2']);
+    // the deleted image's attestation goes with it, before it, not as an untagged image of its own
+    expect(plan.deleted.slice(0, 3)).toEqual([
       ['refs1', 'referrers index of deleted v1'],
+      ['att1', 'referrer of deleted v1'],
       ['v1', 'beyond the 1 newest tagged images (keep-n-tagged)']
     ]);
     expect(plan.deleted.map(x => x[0]).sort()).toEqual(
