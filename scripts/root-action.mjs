@@ -26,7 +26,11 @@ const own = {
     description: 'Docker Hub user: also log in to Docker Hub and push docker.io/<user>/<repo>'
   },
   'dockerhub-token': { description: 'Docker Hub access token for dockerhub-username' },
-  prune: { description: 'Prune GHCR after a successful push, with the prune-* inputs', default: 'false' }
+  prune: {
+    description:
+      'Prune GHCR after a successful push, with the prune-* inputs: only the packages of the images this run pushed to prune-registry (unless prune-packages names others)',
+    default: 'false'
+  }
 };
 const overrides = {
   images: {
