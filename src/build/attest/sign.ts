@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { info } from '../../common/runner.js';
 import { configPath, inlineEntry, readConfig } from '../../common/docker-config.js';
-import { authKey } from '../../common/reference.js';
+import { authKey, registryOf } from '../../common/reference.js';
 import { sigstoreEndpoints, type SigstoreEndpoints } from './endpoints.js';
 import { attestFailure, causeChain } from './failure.js';
 import { registryName, subjectsOf } from './subjects.js';
@@ -46,8 +46,7 @@ export function loadSigstore() {
 }
 
 function credentialsFor(image: string, env: NodeJS.ProcessEnv) {
-  const registry = image.split('/')[0];
-  const entry = inlineEntry(readConfig(configPath(env)), authKey(registry));
+  const entry = inlineEntry(readConfig(configPath(env)), authKey(registryOf(image)));
   if (!entry) return { username: '', password: '' };
   const [username, ...rest] = Buffer.from(entry.auth ?? '', 'base64')
     .toString('utf8')

@@ -1,5 +1,5 @@
 /** The attestation's subjects: each pushed image's name (registry/repository, no tag) with the index digest (pure). */
-import { parseReference } from '../../common/reference.js';
+import { apiHost, parseReference } from '../../common/reference.js';
 
 export interface Subject {
   name: string;
@@ -22,5 +22,6 @@ export function subjectsOf(names: string[], digest: string): Subject[] {
 
 /** Where a registry client reaches an image (Docker Hub's API lives on registry-1.docker.io). */
 export function registryName(image: string): string {
-  return image.replace(/^(?:docker\.io|index\.docker\.io)\//, 'registry-1.docker.io/');
+  const { registry, path } = parseReference(image);
+  return `${apiHost(registry)}/${path}`;
 }
