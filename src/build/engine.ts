@@ -6,8 +6,8 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { configDir, configPath } from '../common/docker-config.js';
 import { errorLine, exec } from '../common/exec.js';
 import { InputError } from '../common/runner.js';
 import { parseInspect, type BuilderInfo } from './builder.js';
@@ -40,12 +40,8 @@ const CURRENT: BuilderInfo = { name: 'current', driver: '', status: '', platform
 /** The Docker context's own builder: the docker driver, building what the engine runs. */
 const DEFAULT: BuilderInfo = { name: 'default', driver: 'docker', status: 'running', platforms: new Set() };
 
-export function dockerConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
-}
-
 export function buildxCurrentFile(env: NodeJS.ProcessEnv): string {
-  return join(env.BUILDX_CONFIG || join(dockerConfigDir(env), 'buildx'), 'current');
+  return join(env.BUILDX_CONFIG || join(configDir(env), 'buildx'), 'current');
 }
 
 /** The parts of the docker CLI's config.json that say where it finds plugins and the engine. */
@@ -64,7 +60,7 @@ const SYSTEM_PLUGIN_DIRS = [
 /** The docker CLI's plugin folders in its order: the config folder's, config.json's extra ones, the system's. */
 export function pluginDirs(env: NodeJS.ProcessEnv, config: CliConfig): string[] {
   const extra = Array.isArray(config.cliPluginsExtraDirs) ? config.cliPluginsExtraDirs : [];
-  return [join(dockerConfigDir(env), 'cli-plugins'), ...extra, ...SYSTEM_PLUGIN_DIRS];
+  return [join(configDir(env), 'cli-plugins'), ...extra, ...SYSTEM_PLUGIN_DIRS];
 }
 
 /**
@@ -156,7 +152,7 @@ function readOptional(path: string): string | undefined {
 
 function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
   try {
-    return JSON.parse(readOptional(join(dockerConfigDir(env), 'config.json')) ?? '{}') as CliConfig;
+    return JSON.parse(readOptional(configPath(env)) ?? '{}') as CliConfig;
   } catch {
     return {};
   }

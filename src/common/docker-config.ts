@@ -18,8 +18,13 @@ export interface DockerConfig {
   [key: string]: unknown;
 }
 
+/** The docker CLI's config folder: DOCKER_CONFIG, else ~/.docker. */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+}
+
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json');
+  return join(configDir(env), 'config.json');
 }
 
 export function readConfig(path: string): DockerConfig {
