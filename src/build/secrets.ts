@@ -13,7 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { parseRecords, type LineRecord } from '../common/lists.js';
 import { InputError, setSecret } from '../common/runner.js';
 
 /** An id as a Dockerfile names it in `--mount=type=secret,id=...`. */
@@ -30,15 +30,9 @@ const QUOTING =
 /** Parses the `secrets` input (names it `input` in errors); never puts an item's text in an error. */
 export function parseSecrets(text: string, input = 'secrets'): Secret[] {
   if (text.trim() === '') return [];
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: LineRecord[];
   try {
-    records = parse(text, {
-      columns: false,
-      relax_quotes: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parseRecords(text);
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw new InputError(

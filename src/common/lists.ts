@@ -35,6 +35,25 @@ export function parseList(input: string, opts: ListOptions = {}): string[] {
   return items.filter(item => item).map(item => item.trim());
 }
 
+/** A CSV record of a list input, with where it ends (`info.lines`, 1-based) for errors that name a line. */
+export interface LineRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/** The CSV records of a list input, each with the line it ends on; `comment` starts a comment line. */
+export function parseRecords(text: string, comment?: string): LineRecord[] {
+  return parse(text, {
+    columns: false,
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    comment,
+    comment_no_infix: comment ? true : undefined,
+    info: true
+  }) as unknown as LineRecord[];
+}
+
 /** Splits one `key=value` field at its first `=`; the key is trimmed and lowercased. */
 export function splitField(field: string): [key: string, value: string | undefined] {
   const at = field.indexOf('=');

@@ -4,6 +4,7 @@
  * the split of one entry into its comma-separated fields.
  */
 import { parse } from 'csv-parse/sync';
+import { parseRecords, type LineRecord } from '../common/lists.js';
 import { InputError } from '../common/runner.js';
 
 export interface Entry {
@@ -12,11 +13,6 @@ export interface Entry {
   /** 1-based line of the input where the entry starts. */
   line: number;
   value: string;
-}
-
-interface InfoRecord {
-  record: string[];
-  info: { lines: number };
 }
 
 function csvMessage(err: unknown): string {
@@ -40,17 +36,9 @@ function plainEntries(input: string, text: string): Entry[] {
 export function parseEntries(input: string, text: string): Entry[] {
   if (text === '') return [];
   if (!/["\r]/.test(text)) return plainEntries(input, text);
-  let records: InfoRecord[];
+  let records: LineRecord[];
   try {
-    records = parse(text, {
-      columns: false,
-      relax_quotes: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      comment: '#',
-      comment_no_infix: true,
-      info: true
-    }) as unknown as InfoRecord[];
+    records = parseRecords(text, '#');
   } catch (err) {
     throw new InputError(`Input "${input}": cannot read the list: ${csvMessage(err)}`);
   }
