@@ -42,7 +42,7 @@ mv "$E2E_STATE/daemon.json.new" "$E2E_STATE/daemon.json"
 engine_pid() { # the pid of this engine's running dockerd, from its pid file
   local pid
   pid=$(cat "$E2E_RUN/dockerd.pid" 2>/dev/null) || return 1
-  [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$E2E_BIN/dockerd")" ]
+  [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$E2E_BIN/dockerd")" ] || return 1
   echo "$pid"
 }
 
