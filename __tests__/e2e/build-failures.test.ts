@@ -55,7 +55,7 @@ test('stale credentials for one registry: nothing is built or pushed to either',
     step,
     `Nothing was built or pushed: registry ${HUB} rejects the stored credentials (401 Unauthorized): log in to it again`
   );
-  expect(step.stdout).not.toContain('docker buildx build');
+  expect(step.stdout).not.toMatch(/^\S*(docker buildx|docker-buildx) build /m);
   expect(Date.now() - started).toBeLessThan(5000);
   expect([await ghcr.tags(repo), await hub.tags(repo)]).toEqual([[], []]);
 });
@@ -108,7 +108,7 @@ test.each([
     GITHUB_WORKSPACE: buildContext('x')
   });
   expectOneCleanError(step, message);
-  expect(step.stdout).not.toContain('docker buildx build');
+  expect(step.stdout).not.toMatch(/^\S*(docker buildx|docker-buildx) build /m);
   expect(await ghcr.tags('e2e-fail/app')).toEqual([]);
 });
 
@@ -124,7 +124,7 @@ describe('call: check', () => {
       step,
       `Input "call" needs buildx 0.15.0 or newer; this runner has buildx ${buildxVersion()} (got "check")`
     );
-    expect(step.stdout).not.toContain('docker buildx build');
+    expect(step.stdout).not.toMatch(/^\S*(docker buildx|docker-buildx) build /m);
   });
 
   (supported ? test : test.skip)('checks the Dockerfile and publishes nothing on buildx 0.15+', async () => {
@@ -137,8 +137,8 @@ describe('call: check', () => {
     expect(clean.errors).toEqual([]);
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain('not pushing (call: check evaluates the build, nothing is published)');
-    expect(clean.stdout).toMatch(/^docker buildx build .*--call check/m);
-    expect(clean.stdout).not.toMatch(/^docker buildx build .*--push/m);
+    expect(clean.stdout).toMatch(/^\S*(docker buildx|docker-buildx) build .*--call check/m);
+    expect(clean.stdout).not.toMatch(/^\S*(docker buildx|docker-buildx) build .*--push/m);
     expect([clean.outputs.digest, clean.outputs.imageid]).toEqual(['', '']);
 
     const sloppy = await build(

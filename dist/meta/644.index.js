@@ -85,6 +85,28 @@ let cancelHooked = false;
 async function stopRunning() {
     await Promise.all([...running.entries()].map(([pid, closed]) => (0, processes_js_1.stopGroup)(pid, closed)));
 }
+/** Writes a command's output to the log: at once, or once `hold` settles (nothing if stopped by then). */
+function echoer(opts) {
+    if (!opts.stream)
+        return () => { };
+    if (!opts.hold)
+        return chunk => void process.stdout.write(chunk);
+    let held = [];
+    const release = () => {
+        const chunks = held ?? [];
+        held = undefined;
+        if (!opts.signal?.aborted)
+            for (const chunk of chunks)
+                process.stdout.write(chunk);
+    };
+    opts.hold.then(release, release);
+    return chunk => {
+        if (held)
+            held.push(chunk);
+        else if (!opts.signal?.aborted)
+            process.stdout.write(chunk);
+    };
+}
 function exec(command, args, opts = {}) {
     if (!cancelHooked) {
         cancelHooked = true;
@@ -115,18 +137,24 @@ function exec(command, args, opts = {}) {
         const out = new OutputTail();
         const err = new OutputTail();
         const bytes = [];
+        const echo = echoer(opts);
         child.stdout.on('data', (chunk) => {
             out.write(chunk);
             if (opts.bytes)
                 bytes.push(chunk);
-            if (opts.stream)
-                process.stdout.write(chunk);
+            echo(chunk);
         });
         child.stderr.on('data', (chunk) => {
             err.write(chunk);
-            if (opts.stream)
-                process.stdout.write(chunk);
+            echo(chunk);
         });
+        if (pid !== undefined && opts.signal) {
+            const stop = () => void (0, processes_js_1.stopGroup)(pid, running.get(pid));
+            if (opts.signal.aborted)
+                stop();
+            else
+                opts.signal.addEventListener('abort', stop, { once: true });
+        }
         child.on('error', e => {
             forget();
             reject(new ExecError(`${command}: ${e.message}`, { code: -1, stdout: out.end(), stderr: err.end() }));

@@ -1,4 +1,4 @@
-/** The exact `docker buildx build` argv for a resolved build (pure). */
+/** The exact `buildx build` argv (after `docker`) for a resolved build (pure). */
 import type { BuildInputs } from './inputs.js';
 
 /** Everything resolved around the inputs: merged meta values, push decision, cache, files, builder. */
@@ -65,8 +65,8 @@ export function buildArgv(plan: BuildPlan): string[] {
   ];
 }
 
-/** The argv as one shell-quoted line for the log. */
+/** A command and its argv as one shell-quoted line for the log. */
 export function commandLine(argv: string[]): string {
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ['docker', ...argv].map(quote).join(' ');
+  return argv.map(quote).join(' ');
 }

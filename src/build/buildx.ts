@@ -8,6 +8,15 @@ export function parseBuildxVersion(output: string): string {
   return `${match[1]}.${match[2]}.${match[3]}`;
 }
 
+/**
+ * The command and argv of a buildx subcommand: the plugin binary itself when it was found (buildx
+ * runs standalone, reading the same DOCKER_CONFIG, DOCKER_HOST and context), else `docker buildx`.
+ * Through `docker`, the CLI first runs the plugin once more to read its metadata: about 0.2 s.
+ */
+export function buildxCall(plugin: string | undefined, args: string[]): [string, string[]] {
+  return plugin ? [plugin, args] : ['docker', ['buildx', ...args]];
+}
+
 export function atLeast(version: string, wanted: string): boolean {
   const a = version.split('.').map(Number);
   const b = wanted.split('.').map(Number);
@@ -30,6 +39,9 @@ export const SINCE = {
 
 /** The oldest buildx this action is tested with (README: supported versions). */
 export const OLDEST_SUPPORTED = '0.13.1';
+
+/** A version newer than every feature here: what a plan looks like on any current buildx. */
+export const NEWEST = '999.0.0';
 
 export type Feature = keyof typeof SINCE;
 export type Features = Record<Feature, boolean>;

@@ -1,8 +1,9 @@
 /**
- * What the runner's Docker engine and buildx offer, read once and in parallel without the docker CLI
- * where it can be: the buildx plugin's binary names its version (one process instead of the CLI's
- * three), and a local engine's socket answers GET /info (no process at all). `docker info` is the
- * fallback for remote engines, contexts and plugins the CLI would find elsewhere.
+ * What the runner's Docker engine and buildx offer, read in parallel without the docker CLI where it
+ * can be: buildx is run as its plugin binary (one process instead of the CLI's three: the CLI first
+ * runs the plugin once to read its metadata), and a local engine's socket answers GET /info (no
+ * process at all). The docker CLI is the fallback for remote engines, contexts and plugins it would
+ * find elsewhere.
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -11,28 +12,14 @@ import { configDir, configPath } from '../common/docker-config.js';
 import { errorLine, exec } from '../common/exec.js';
 import { InputError } from '../common/runner.js';
 import { parseInspect, type BuilderInfo } from './builder.js';
-import { parseBuildxVersion } from './buildx.js';
+import { buildxCall, parseBuildxVersion } from './buildx.js';
 import { readHandlers } from './qemu.js';
 
 export interface EngineFacts {
-  buildxVersion: string;
   builder: BuilderInfo;
   containerdStore: boolean;
   /** Enabled binfmt handlers (qemu-aarch64, ...). */
   handlers: Set<string>;
-}
-
-/** One `docker info` answers both: the buildx plugin's version (client side) and the image store. */
-export const INFO_FORMAT =
-  '{{range .ClientInfo.Plugins}}plugin {{.Name}} {{.Version}}{{"\\n"}}{{end}}{{json .DriverStatus}}';
-
-/** Reads INFO_FORMAT output; the containerd snapshotter in DriverStatus means the containerd image store. */
-export function parseInfo(output: string): { buildxVersion?: string; containerdStore: boolean } {
-  const plugin = /^plugin buildx (\S+)$/m.exec(output);
-  return {
-    buildxVersion: plugin ? parseBuildxVersion(plugin[1]) : undefined,
-    containerdStore: /io\.containerd\.snapshotter/.test(output)
-  };
 }
 
 /** The current builder, not inspected: any builder builds for its own platform. */
@@ -158,14 +145,34 @@ function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
   }
 }
 
+/** The buildx plugin binary, where the docker CLI would find it (undefined: leave it to `docker buildx`). */
+export function findBuildx(env: NodeJS.ProcessEnv, dirs?: string[]): string | undefined {
+  return findExecutable(dirs ?? pluginDirs(env, readCliConfig(env)), 'docker-buildx');
+}
+
+/** buildx's version: from the plugin binary, else from `docker buildx version`. */
+export async function readBuildxVersion(
+  run: typeof exec,
+  plugin: string | undefined,
+  env: NodeJS.ProcessEnv
+): Promise<string> {
+  const [command, args] = buildxCall(plugin, ['version']);
+  const answer = await run(command, args, { env, allowFailure: true });
+  const version = answer.code === 0 ? tryVersion(answer.stdout) : undefined;
+  if (version) return version;
+  if (plugin) return readBuildxVersion(run, undefined, env);
+  const line = errorLine(answer.stderr) || errorLine(answer.stdout) || `exit code ${answer.code}`;
+  throw new Error(`docker buildx version failed: ${line}`);
+}
+
 /**
- * At most three questions, all at once: the buildx binary's version, the local engine's /info, and
- * (only when there is something to learn: platforms were asked and a builder other than the
- * context's default one is in use, or one was named) `docker buildx inspect`. `docker info` answers
- * whatever the first two could not, and `docker buildx version` what that could not.
+ * At most two questions, at once: the local engine's /info, and (only when there is something to
+ * learn: platforms were asked and a builder other than the context's default one is in use, or one
+ * was named) `buildx inspect`. `docker info` answers what the socket could not.
  */
 export async function detectEngine(
   run: typeof exec,
+  plugin: string | undefined,
   builder: string,
   env: NodeJS.ProcessEnv,
   opts: EngineProbes = {}
@@ -174,14 +181,11 @@ export async function detectEngine(
   let assumed: BuilderInfo | undefined;
   if (!builder && opts.inspect === false) assumed = CURRENT;
   else if (!builder && usesDefaultBuilder(env, readOptional(buildxCurrentFile(env)))) assumed = DEFAULT;
-  const config = readCliConfig(env);
-  const plugin = findExecutable(opts.pluginDirs ?? pluginDirs(env, config), 'docker-buildx');
-  const socket = localSocket(env, config);
-  const [inspect, version, daemon] = await Promise.all([
+  const socket = localSocket(env, readCliConfig(env));
+  const [inspect, daemon] = await Promise.all([
     assumed
       ? skipped
-      : run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { env, allowFailure: true }),
-    plugin ? run(plugin, ['version'], { env, allowFailure: true }) : undefined,
+      : run(...buildxCall(plugin, ['inspect', ...(builder ? [builder] : [])]), { env, allowFailure: true }),
     socket ? (opts.daemonInfo ?? socketInfo)(socket).catch(() => undefined) : undefined
   ]);
   if (inspect.code !== 0) {
@@ -189,17 +193,15 @@ export async function detectEngine(
     if (builder) throw new InputError(`Input "builder": "${builder}" cannot be used: ${line}`);
     throw new Error(`docker buildx inspect failed: ${line}`);
   }
-  let buildxVersion = version?.code === 0 ? tryVersion(version.stdout) : undefined;
   let store = daemon ? containerdStore(daemon.DriverStatus) : undefined;
-  if (buildxVersion === undefined || store === undefined) {
-    const info = await run('docker', ['info', '--format', INFO_FORMAT], { env, allowFailure: true });
-    const facts = info.code === 0 ? parseInfo(info.stdout) : { containerdStore: false };
-    buildxVersion ??= facts.buildxVersion;
-    store ??= facts.containerdStore;
+  if (store === undefined) {
+    const info = await run('docker', ['info', '--format', '{{json .DriverStatus}}'], {
+      env,
+      allowFailure: true
+    });
+    store = info.code === 0 && containerdStore(info.stdout);
   }
-  buildxVersion ??= parseBuildxVersion((await run('docker', ['buildx', 'version'], { env })).stdout);
   return {
-    buildxVersion,
     builder: assumed ?? parseInspect(inspect.stdout),
     containerdStore: store,
     handlers: readHandlers(opts.binfmtDir)

@@ -13,11 +13,18 @@ import {
 } from '../common/runner.js';
 import type { BuildPlan } from './args.js';
 import { builderName, chooseBuilder, createBuilderArgs } from './builder.js';
-import { atLeast, OLDEST_SUPPORTED, SINCE } from './buildx.js';
-import { detectEngine, type EngineFacts, type EngineProbes } from './engine.js';
+import { atLeast, buildxCall, OLDEST_SUPPORTED, SINCE } from './buildx.js';
+import {
+  detectEngine,
+  findBuildx,
+  readBuildxVersion,
+  type EngineFacts,
+  type EngineProbes
+} from './engine.js';
 import type { BuildInputs } from './inputs.js';
 import {
   checkLocalPaths,
+  planForAnyVersion,
   pushLoads,
   resolveBuild,
   resolvePush,
@@ -29,7 +36,7 @@ import { hostArch } from './platforms.js';
 import { destinations, preflight } from './preflight.js';
 import { countSteps, type StepCount } from './progress.js';
 import { emulatorsNeeded, installArgs, readHandlers, runnableArches } from './qemu.js';
-import { executeBuild, pushedDigest } from './run.js';
+import { executeBuild, pushedDigest, Superseded } from './run.js';
 import { maskSecrets } from './secrets.js';
 import { buildSummary } from './summary.js';
 import {
@@ -105,7 +112,8 @@ async function selectBuilder(
   inputs: BuildInputs,
   r: Resolved,
   engine: EngineFacts,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  plugin: string | undefined
 ) {
   if (inputs.builder) return inputs.builder;
   if (r.platforms.length === 0) {
@@ -126,7 +134,7 @@ async function selectBuilder(
   // Recorded first: the post step also removes a builder whose creation failed half-way.
   saveState(BUILDER_STATE, name);
   await group(`Creating builder ${name}`, () =>
-    run('docker', createBuilderArgs(name), { env, stream: true })
+    run(...buildxCall(plugin, createBuilderArgs(name).slice(1)), { env, stream: true })
   ).catch((err: unknown) => {
     const line = err instanceof ExecError ? errorLine(err.result.stderr) || errorLine(err.result.stdout) : '';
     const instead = engine.containerdStore ? '' : 'enable the containerd image store, or ';
@@ -154,7 +162,7 @@ export async function runBuild(
   maskSecrets(inputs.secrets);
 
   checkLocalPaths(inputs, deps.cwd ?? process.cwd());
-  // The registries are asked (read-only) while the engine is: each takes about 0.1 s.
+  // The registries (read-only), buildx's version and the engine are asked at once: about 0.1 s each.
   const t0 = performance.now();
   const early = resolvePush(inputs, meta, env);
   prepareAttest(inputs, early.push, env);
@@ -164,61 +172,78 @@ export async function runBuild(
         (err: unknown) => err
       )
     : Promise.resolve(undefined);
-  let engine = await detectEngine(run, inputs.builder, env, {
+  const plugin = findBuildx(env, deps.probes?.pluginDirs);
+  const version = readBuildxVersion(run, plugin, env).then(v => ((timings.version = since(t0)), v));
+  version.catch(() => {}); // awaited below; a failure is reported there
+  let engine = await detectEngine(run, plugin, inputs.builder, env, {
     ...deps.probes,
     binfmtDir: deps.binfmtDir,
     inspect: inputs.platforms.length > 0 || (inputs.load && early.push)
   });
   timings.engine = since(t0);
-  const r = resolveBuild(inputs, meta, {
-    buildxVersion: engine.buildxVersion,
-    containerdStore: engine.containerdStore,
-    env
-  });
-  info(
-    `buildx ${engine.buildxVersion}; ${r.decision.push ? 'pushing' : 'not pushing'} (${r.decision.reason}); cache: ${r.cache.note}`
-  );
-  if (!atLeast(engine.buildxVersion, OLDEST_SUPPORTED)) {
-    warning(
-      `buildx ${engine.buildxVersion} is older than ${OLDEST_SUPPORTED}, the oldest this action is tested with`
-    );
-  }
+  const ctx = { containerdStore: engine.containerdStore, env };
+  // Where every supported buildx gets the same plan, buildx starts before its version is known.
+  const any = planForAnyVersion(inputs, meta, ctx);
+  const r = any ?? resolveBuild(inputs, meta, { ...ctx, buildxVersion: await version });
+  info(`${r.decision.push ? 'pushing' : 'not pushing'} (${r.decision.reason}); cache: ${r.cache.note}`);
   for (const message of r.warnings) warning(message);
   const problem = await checked;
   if (problem) throw problem;
   timings.checked = since(t0);
   engine = await ensureEmulation(run, r, engine, env, deps.binfmtDir);
-  const builder = await selectBuilder(run, inputs, r, engine, env);
+  const builder = await selectBuilder(run, inputs, r, engine, env, plugin);
   timings.ready = since(started);
 
-  const plan: BuildPlan = {
+  const planned = (resolved: Resolved): BuildPlan => ({
     inputs,
-    tags: r.tags,
-    labels: r.labels,
-    annotations: r.annotations,
-    push: r.decision.push,
-    cacheFrom: r.cache.from,
-    cacheTo: r.cache.to,
+    tags: resolved.tags,
+    labels: resolved.labels,
+    annotations: resolved.annotations,
+    push: resolved.decision.push,
+    cacheFrom: resolved.cache.from,
+    cacheTo: resolved.cache.to,
     secrets: [],
     builder,
-    metadataFile: r.metadataFile ? 'metadata.json' : '',
+    metadataFile: resolved.metadataFile ? 'metadata.json' : '',
     pushLoads: pushLoads(
       inputs.load,
-      r.decision.push,
+      resolved.decision.push,
       builder === inputs.builder ? engine.builder.driver : 'docker-container'
     )
-  };
-  const { buildxMs, metadata, log, retried } = await executeBuild(run, plan, env);
+  });
+  // The version confirms the plan: a buildx older than the supported ones may need another.
+  const confirmed = version.then(
+    v => {
+      info(`buildx ${v}`);
+      if (atLeast(v, OLDEST_SUPPORTED)) return true;
+      warning(`buildx ${v} is older than ${OLDEST_SUPPORTED}, the oldest this action is tested with`);
+      return !any;
+    },
+    () => false
+  );
+  let plan = planned(r);
+  let executed;
+  try {
+    executed = await executeBuild(run, plan, env, { plugin, confirmed });
+  } catch (err) {
+    if (!(err instanceof Superseded)) throw err;
+    const exact = resolveBuild(inputs, meta, { ...ctx, buildxVersion: await version });
+    for (const message of exact.warnings) warning(message);
+    plan = planned(exact);
+    executed = await executeBuild(run, plan, env, { plugin });
+  }
+  const { buildxMs, metadata, log, retried } = executed;
+  const buildxVersion = await version;
   const ids = r.evaluates ? { digest: '', imageid: '' } : resultIds(metadata);
   if (!ids.digest && !r.evaluates && !plan.metadataFile && plan.push) {
-    ids.digest = ids.imageid = await pushedDigest(run, r.tags[0], env);
+    ids.digest = ids.imageid = await pushedDigest(run, plan.tags[0], env, plugin);
   }
   const attestation = await attestBuild(inputs, { pushed: plan.push, digest: ids.digest, tags: r.tags, env });
   return {
     ...ids,
     attestation,
-    buildxVersion: engine.buildxVersion,
-    buildRecord: buildRecord(metadata, engine.buildxVersion),
+    buildxVersion,
+    buildRecord: buildRecord(metadata, buildxVersion),
     metadata,
     tags: r.tags,
     platforms: inputs.platforms,
@@ -266,7 +291,8 @@ export async function postBuild(deps: BuildDeps = {}): Promise<void> {
   const name = getState(BUILDER_STATE);
   if (!name) return;
   const run = deps.run ?? exec;
-  const result = await run('docker', ['buildx', 'rm', name], {
+  const plugin = findBuildx(deps.env ?? process.env, deps.probes?.pluginDirs);
+  const result = await run(...buildxCall(plugin, ['rm', name]), {
     env: deps.env ?? process.env,
     allowFailure: true
   });

@@ -3,10 +3,11 @@
  * push, feature gates, cache, index annotations. Pure but for the local path checks.
  */
 import { existsSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { resolve } from 'node:path';
 import { InputError } from '../common/runner.js';
 import { indexAnnotations, makesIndex, mergeKeyed, mergeUnique } from './annotations.js';
-import { features, requireFeature, SINCE } from './buildx.js';
+import { features, NEWEST, OLDEST_SUPPORTED, requireFeature, SINCE } from './buildx.js';
 import { planCache, type CachePlan } from './cache.js';
 import type { BuildInputs } from './inputs.js';
 import { parsePlatform, type Platform } from './platforms.js';
@@ -144,4 +145,23 @@ export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: Resolve
     evaluates: evaluating,
     warnings
   };
+}
+
+/**
+ * The plan when it is the same on every supported buildx (the oldest and any newer one), so that
+ * buildx can start before its version is known; undefined when the version decides (`call`, or the
+ * GitHub cache service that only newer buildx reaches) or the inputs are refused.
+ */
+export function planForAnyVersion(
+  inputs: BuildInputs,
+  meta: MetaValues,
+  ctx: Omit<ResolveContext, 'buildxVersion'>
+): Resolved | undefined {
+  try {
+    const oldest = resolveBuild(inputs, meta, { ...ctx, buildxVersion: OLDEST_SUPPORTED });
+    const newest = resolveBuild(inputs, meta, { ...ctx, buildxVersion: NEWEST });
+    return isDeepStrictEqual(oldest, newest) ? newest : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,6 +6,7 @@ import { errorLine, exec, ExecError } from '../common/exec.js';
 import { info, tempFolder, warning } from '../common/runner.js';
 import { deniedHint } from '../common/denied-hints.js';
 import { buildArgv, commandLine, type BuildPlan } from './args.js';
+import { buildxCall } from './buildx.js';
 import { isTransientPushError } from './progress.js';
 import { parseReference } from '../common/reference.js';
 import { writeSecretFiles } from './secrets.js';
@@ -38,23 +39,46 @@ export function checkResult(output: string): string {
 /** Transient registry errors while pushing are worth this many more runs (from cache, so quick). */
 const RETRIES = 2;
 
+/** How buildx is run: its plugin binary (else `docker buildx`), and whether its start is provisional. */
+export interface BuildxRun {
+  plugin?: string;
+  /**
+   * Resolves (never rejects) with true once the plan is known to fit this buildx; until then buildx's
+   * output is held back. false stops buildx, drops its output, and executeBuild throws Superseded.
+   */
+  confirmed?: Promise<boolean>;
+}
+
+/** buildx was stopped before its output was shown: the plan did not fit it. */
+export class Superseded extends Error {
+  constructor(options?: ErrorOptions) {
+    super('buildx was stopped: the build plan did not fit its version', options);
+    this.name = 'Superseded';
+  }
+}
+
 /** Runs buildx; runs it again (from cache) after a transient registry error while pushing. */
 async function runBuildx(
   run: typeof exec,
   argv: string[],
   plan: BuildPlan,
   env: NodeJS.ProcessEnv,
-  pidFile: string
+  pidFile: string,
+  how: BuildxRun
 ) {
   let firstLog = '';
+  const [command, args] = buildxCall(how.plugin, argv.slice(1));
+  info(commandLine([command, ...args]));
+  const stopped = new AbortController();
+  const hold = how.confirmed?.then(ok => void (ok || stopped.abort()));
+  const options = { env, stream: true, pidFile, hold, signal: stopped.signal };
   for (let attempt = 0; ; attempt++) {
+    let result;
     try {
-      return {
-        result: await run('docker', argv, { env, stream: true, pidFile }),
-        firstLog,
-        retries: attempt
-      };
+      result = await run(command, args, options);
     } catch (err) {
+      await hold;
+      if (stopped.signal.aborted) throw new Superseded({ cause: err });
       if (!(err instanceof ExecError)) throw err;
       const line = errorLine(err.result.stderr) || errorLine(err.result.stdout);
       const check = plan.inputs.call ? checkResult(err.result.stdout + err.result.stderr) : '';
@@ -69,6 +93,9 @@ async function runBuildx(
       }
       throw failure(line, plan.tags, env);
     }
+    await hold;
+    if (stopped.signal.aborted) throw new Superseded();
+    return { result, firstLog, retries: attempt };
   }
 }
 
@@ -81,8 +108,14 @@ function readMetadata(file: string): Record<string, unknown> {
 }
 
 /** Without --metadata-file (old buildx), the digest of what was pushed, read back from the registry. */
-export async function pushedDigest(run: typeof exec, tag: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const raw = await run('docker', ['buildx', 'imagetools', 'inspect', '--raw', tag], { env, bytes: true });
+export async function pushedDigest(
+  run: typeof exec,
+  tag: string,
+  env: NodeJS.ProcessEnv,
+  plugin?: string
+): Promise<string> {
+  const [command, args] = buildxCall(plugin, ['imagetools', 'inspect', '--raw', tag]);
+  const raw = await run(command, args, { env, bytes: true });
   // The digest is of the manifest's bytes as the registry serves them, not of their decoded text.
   return `sha256:${createHash('sha256')
     .update(raw.stdoutBytes ?? Buffer.from(raw.stdout))
@@ -98,16 +131,23 @@ export async function pushedDigest(run: typeof exec, tag: string, env: NodeJS.Pr
 export async function executeBuild(
   run: typeof exec,
   plan: BuildPlan,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  how: BuildxRun = {}
 ): Promise<Executed> {
   const temp = tempFolder('build-', env);
   try {
     const secrets = writeSecretFiles(plan.inputs, temp);
     const metadataFile = plan.metadataFile ? join(temp, plan.metadataFile) : '';
     const argv = buildArgv({ ...plan, secrets, metadataFile });
-    info(commandLine(argv));
     const t0 = performance.now();
-    const { result, firstLog, retries } = await runBuildx(run, argv, plan, env, join(temp, 'buildx.pid'));
+    const { result, firstLog, retries } = await runBuildx(
+      run,
+      argv,
+      plan,
+      env,
+      join(temp, 'buildx.pid'),
+      how
+    );
     const buildxMs = performance.now() - t0;
     info(`buildx took ${(buildxMs / 1000).toFixed(3)} s`);
     return {

@@ -15,6 +15,10 @@ export interface ExecOptions {
   cwd?: string;
   /** Echo the command's output to the log while it runs. */
   stream?: boolean;
+  /** With `stream`: the output is held back until this settles, then echoed (dropped if `signal` fired). */
+  hold?: Promise<unknown>;
+  /** Stops the command's process group. */
+  signal?: AbortSignal;
   /** Resolve instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
   /** Keep stdout's bytes whole as well (`stdoutBytes`), e.g. to compute a digest of them. */
@@ -101,6 +105,23 @@ async function stopRunning(): Promise<void> {
   await Promise.all([...running.entries()].map(([pid, closed]) => stopGroup(pid, closed)));
 }
 
+/** Writes a command's output to the log: at once, or once `hold` settles (nothing if stopped by then). */
+function echoer(opts: ExecOptions): (chunk: Buffer) => void {
+  if (!opts.stream) return () => {};
+  if (!opts.hold) return chunk => void process.stdout.write(chunk);
+  let held: Buffer[] | undefined = [];
+  const release = () => {
+    const chunks = held ?? [];
+    held = undefined;
+    if (!opts.signal?.aborted) for (const chunk of chunks) process.stdout.write(chunk);
+  };
+  opts.hold.then(release, release);
+  return chunk => {
+    if (held) held.push(chunk);
+    else if (!opts.signal?.aborted) process.stdout.write(chunk);
+  };
+}
+
 export function exec(command: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
   if (!cancelHooked) {
     cancelHooked = true;
@@ -128,15 +149,21 @@ export function exec(command: string, args: string[], opts: ExecOptions = {}): P
     const out = new OutputTail();
     const err = new OutputTail();
     const bytes: Buffer[] = [];
+    const echo = echoer(opts);
     child.stdout.on('data', (chunk: Buffer) => {
       out.write(chunk);
       if (opts.bytes) bytes.push(chunk);
-      if (opts.stream) process.stdout.write(chunk);
+      echo(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       err.write(chunk);
-      if (opts.stream) process.stdout.write(chunk);
+      echo(chunk);
     });
+    if (pid !== undefined && opts.signal) {
+      const stop = () => void stopGroup(pid, running.get(pid));
+      if (opts.signal.aborted) stop();
+      else opts.signal.addEventListener('abort', stop, { once: true });
+    }
     child.on('error', e => {
       forget();
       reject(new ExecError(`${command}: ${e.message}`, { code: -1, stdout: out.end(), stderr: err.end() }));

@@ -60,11 +60,18 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 
 const sleep = (ms: number) => new Promise(res => setTimeout(res, ms));
 
+/** Waits for `closed`, at most `ms` (the timer goes with it: it would keep the process alive). */
+async function within(closed: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise(res => (timer = setTimeout(res, ms)))]);
+  clearTimeout(timer);
+}
+
 /** Stops the process group `pgid`: SIGTERM, and SIGKILL for what is left after `graceMs`. */
 export async function stopGroup(pgid: number, closed?: Promise<void>, graceMs = 5000): Promise<void> {
   signalGroup(pgid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  if (closed) await Promise.race([closed, sleep(graceMs)]);
+  if (closed) await within(closed, graceMs);
   while (groupMembers(pgid).length > 0 && Date.now() < deadline) await sleep(50);
   if (groupMembers(pgid).length > 0) signalGroup(pgid, 'SIGKILL');
 }

@@ -89,7 +89,7 @@ describe('buildArgv', () => {
   });
 
   test('commandLine quotes what the shell would split', () => {
-    expect(commandLine(['buildx', 'build', '--label', "a=it's here", '--tag', 'a/b:1', '.'])).toBe(
+    expect(commandLine(['docker', 'buildx', 'build', '--label', "a=it's here", '--tag', 'a/b:1', '.'])).toBe(
       "docker buildx build --label 'a=it'\\''s here' --tag a/b:1 ."
     );
   });

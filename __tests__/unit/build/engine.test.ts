@@ -14,7 +14,6 @@ import {
   buildxCurrentFile,
   containerdStore,
   localSocket,
-  parseInfo,
   pluginDirs,
   usesDefaultBuilder
 } from '../../../src/build/engine.js';
@@ -94,27 +93,6 @@ describe('buildx version', () => {
     expect(buildxCurrentFile({ DOCKER_CONFIG: '/c' })).toBe('/c/buildx/current');
     expect(buildxCurrentFile({ HOME: '/h' })).toBe('/h/.docker/buildx/current');
     expect(buildxCurrentFile({ BUILDX_CONFIG: '/b', DOCKER_CONFIG: '/c' })).toBe('/b/current');
-  });
-
-  test('docker info: the buildx plugin version and the containerd image store', () => {
-    expect(
-      parseInfo(
-        'plugin compose v2.29.1\nplugin buildx 0.13.1+ds1\n[["driver-type","io.containerd.snapshotter.v1"]]\n'
-      )
-    ).toEqual({
-      buildxVersion: '0.13.1',
-      containerdStore: true
-    });
-    expect(
-      parseInfo('plugin buildx v0.30.1\n[["Backing Filesystem","extfs"],["Supports d_type","true"]]\n')
-    ).toEqual({
-      buildxVersion: '0.30.1',
-      containerdStore: false
-    });
-    expect(parseInfo('[["driver-type","io.containerd.snapshotter.v1"]]')).toEqual({
-      buildxVersion: undefined,
-      containerdStore: true
-    });
   });
 });
 

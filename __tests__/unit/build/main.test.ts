@@ -151,7 +151,8 @@ describe('runBuild with a stand-in docker', () => {
       })
     );
     expect(docker.calls.some(c => c[0] === 'run')).toBe(false);
-    expect(docker.calls.some(c => c[1] === 'version')).toBe(false);
+    // No plugin binary in the folders given: `docker buildx version`, once.
+    expect(docker.calls.filter(c => c[1] === 'version')).toEqual([['buildx', 'version']]);
   });
 
   test('several platforms on a classic image store: a docker-container builder is made, and removed by post', async () => {
@@ -173,7 +174,7 @@ describe('runBuild with a stand-in docker', () => {
     expect(state[BUILDER_STATE]).toBe(name);
     process.env[`STATE_${BUILDER_STATE}`] = name;
     const post = fakeDocker();
-    await postBuild({ run: post.run });
+    await postBuild({ run: post.run, probes: { pluginDirs: [] } });
     expect(post.calls).toEqual([['buildx', 'rm', name]]);
   });
 
@@ -250,7 +251,11 @@ describe('runBuild with a stand-in docker', () => {
   test('no platforms asked: the builder is not even inspected', async () => {
     const docker = fakeDocker();
     const result = await runBuild(inputs({}), {}, deps(docker.run));
-    expect(docker.calls.map(c => c.slice(0, 2).join(' '))).toEqual(['info --format', 'buildx build']);
+    expect(docker.calls.map(c => c.slice(0, 2).join(' '))).toEqual([
+      'buildx version',
+      'info --format',
+      'buildx build'
+    ]);
     expect(result.builder).toBe('current');
   });
 
@@ -268,7 +273,10 @@ describe('runBuild with a stand-in docker', () => {
       env: { GITHUB_EVENT_NAME: 'push', RUNNER_TEMP: dir, DOCKER_CONFIG: dir }
     };
     const result = await runBuild(inputs({ tags: ['a/b:1'] }), {}, env);
-    expect(builds(docker.calls)[0]).not.toContain('--metadata-file');
+    // buildx started before its version was known, with the plan of every supported buildx; the
+    // version (older than those) stopped it, and the build ran again with this version's plan.
+    expect(builds(docker.calls).map(argv => argv.includes('--metadata-file'))).toEqual([true, false]);
+    expect(printed()).toContain('::warning::buildx 0.5.1 is older than 0.13.1');
     expect(docker.calls.at(-1)).toEqual(['buildx', 'imagetools', 'inspect', '--raw', 'a/b:1']);
     expect(result.digest).toBe(`sha256:${createHash('sha256').update('{"schemaVersion":2}').digest('hex')}`);
   });
@@ -364,10 +372,45 @@ describe('runBuild with a stand-in docker', () => {
         }
       }
     );
-    expect(commands).toEqual([join(plugins, 'docker-buildx'), 'docker']);
+    // The plugin binary runs buildx itself: no docker CLI process at all.
+    expect(commands).toEqual([join(plugins, 'docker-buildx'), join(plugins, 'docker-buildx')]);
     expect(docker.calls.map(c => c.slice(0, 2).join(' '))).toEqual(['buildx version', 'buildx build']);
     expect(sockets).toEqual(['/e/d.sock']);
     expect([result.buildxVersion, result.builder]).toEqual(['0.29.1', 'default']);
+  });
+
+  test('buildx starts before its version is known, its output held until the version confirms the plan', async () => {
+    const events: string[] = [];
+    let answer: () => void = () => {};
+    const answered = new Promise<void>(res => (answer = res));
+    const docker = fakeDocker({ version: '0.29.1' });
+    const run = async (cmd: string, args: string[], o: ExecOptions = {}) => {
+      events.push(args.slice(0, 2).join(' '));
+      if (args[1] === 'version') await answered;
+      // The version answers only once buildx runs: a build that waited for it would never start.
+      if (args[1] === 'build') answer();
+      return docker.run(cmd, args, o);
+    };
+    const result = await runBuild(inputs({ platforms: ['linux/amd64', 'linux/arm64'] }), {}, deps(run));
+    expect(events).toEqual(['buildx version', 'info --format', 'buildx build']);
+    expect(result.buildxVersion).toBe('0.29.1');
+    // The version is logged once known, after the command line (exec's tests: buildx's output waits).
+    expect(printed().indexOf('buildx 0.29.1\n')).toBeGreaterThan(
+      printed().indexOf('buildx build --progress')
+    );
+  });
+
+  test('call: the version decides the plan, so buildx waits for it', async () => {
+    const events: string[] = [];
+    const docker = fakeDocker({ version: '0.29.1' });
+    const run = async (cmd: string, args: string[], o: ExecOptions = {}) => {
+      events.push(args.slice(0, 2).join(' '));
+      const result = await docker.run(cmd, args, o);
+      if (args[1] === 'version') events.push('version answered');
+      return result;
+    };
+    await runBuild(inputs({ call: 'check' }), {}, deps(run));
+    expect(events.indexOf('version answered')).toBeLessThan(events.indexOf('buildx build'));
   });
 
   test.each<[string, Record<string, string>, { digest: string; imageid: string }]>([

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { indexAnnotations, makesIndex, mergeKeyed, mergeUnique } from '../../../src/build/annotations.js';
 import { ghaAvailable, ghaScope, planCache, type CacheContext } from '../../../src/build/cache.js';
 import type { BuildInputs } from '../../../src/build/inputs.js';
-import { checkLocalPaths, resolveBuild } from '../../../src/build/plan.js';
+import { checkLocalPaths, planForAnyVersion, resolveBuild } from '../../../src/build/plan.js';
 import { decidePush } from '../../../src/build/push.js';
 import { InputError } from '../../../src/common/runner.js';
 import { DEFAULTS } from './defaults.js';
@@ -239,5 +239,47 @@ describe('resolveBuild', () => {
     expect(() => checkLocalPaths(inputs({ file: 'app.Dockerfile' }), dir)).toThrow(
       'Input "file": "app.Dockerfile" does not exist'
     );
+  });
+});
+
+describe('planForAnyVersion: buildx may start before its version is known', () => {
+  const inputs = (i: Partial<BuildInputs>): BuildInputs => ({ ...DEFAULTS, ...i });
+  const push = { GITHUB_EVENT_NAME: 'push' };
+  const gha = { ...push, ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://results/' };
+  test.each<[string, Partial<BuildInputs>, NodeJS.ProcessEnv, boolean]>([
+    [
+      'two platforms, two registries, annotations from meta',
+      { platforms: ['linux/amd64', 'linux/arm64'] },
+      push,
+      true
+    ],
+    [
+      'registry cache and attestations asked',
+      { cache: 'registry', provenance: 'mode=max', sbom: 'true' },
+      push,
+      true
+    ],
+    ['call: check needs buildx 0.15', { call: 'check' }, push, false],
+    ['the cache service only buildx 0.21 reaches (cache: auto)', {}, gha, false],
+    [
+      'the legacy cache service every buildx reaches',
+      {},
+      { ...gha, ACTIONS_CACHE_URL: 'https://cache/' },
+      true
+    ],
+    ['refused inputs: left to the exact plan', { cache: 'registry', tags: [] }, push, false]
+  ])('%s', (_name, i, env, known) => {
+    const meta = { tags: ['ghcr.io/o/app:1', 'docker.io/o/app:1'], annotations: ['manifest:a=b'] };
+    const given = i.tags ? {} : meta;
+    const plan = planForAnyVersion(inputs(i), given, { containerdStore: true, env });
+    expect(plan !== undefined).toBe(known);
+    if (plan) {
+      expect(plan).toEqual(
+        resolveBuild(inputs(i), given, { containerdStore: true, env, buildxVersion: '0.13.1' })
+      );
+      expect(plan).toEqual(
+        resolveBuild(inputs(i), given, { containerdStore: true, env, buildxVersion: '0.29.1' })
+      );
+    }
   });
 });

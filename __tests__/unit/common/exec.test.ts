@@ -1,8 +1,10 @@
+import { jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec, ExecError, OUTPUT_LIMIT, OutputTail } from '../../../src/common/exec.js';
+import { groupMembers } from '../../../src/common/processes.js';
 
 /** Runs a Node script as the child command. */
 const node = (script: string, opts: Parameters<typeof exec>[2] = {}) =>
@@ -101,5 +103,49 @@ describe('OutputTail', () => {
     expect(text.endsWith('🐳🐳🐳🐳🐳')).toBe(true);
     expect(/^[\uDC00-\uDFFF]/.test(text)).toBe(false);
     expect(tail.dropped).toBe(25 - text.length);
+  });
+});
+
+describe('held output and a stop signal', () => {
+  let write: ReturnType<typeof jest.spyOn>;
+  beforeEach(() => {
+    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => write.mockRestore());
+  const echoed = () => write.mock.calls.map((c: unknown[]) => String(c[0])).join('');
+
+  test('streamed output waits for the hold, then comes out whole and in order', async () => {
+    let release: () => void = () => {};
+    const hold = new Promise<void>(res => (release = res));
+    const running = node(`console.log('one'); setTimeout(() => console.log('two'), 50)`, {
+      stream: true,
+      hold
+    });
+    await new Promise(res => setTimeout(res, 400));
+    expect(echoed()).toBe('');
+    release();
+    const result = await running;
+    expect(echoed()).toBe('one\ntwo\n');
+    expect(result.stdout).toBe('one\ntwo\n');
+  });
+
+  test('a stop signal ends the whole process group and drops what was held', async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'exec-')), 'child.pid');
+    const stop = new AbortController();
+    const running = node(
+      `const { spawn } = require('node:child_process');
+       spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' });
+       console.log('started'); setTimeout(() => {}, 60000)`,
+      { stream: true, hold: new Promise(() => {}), signal: stop.signal, pidFile }
+    );
+    await new Promise(res => setTimeout(res, 400));
+    const group = Number(readFileSync(pidFile, 'utf8').split(' ')[0]);
+    expect(groupMembers(group)).toHaveLength(2);
+    stop.abort();
+    const failed = await running.catch((err: unknown) => err);
+    expect(failed).toBeInstanceOf(ExecError);
+    expect((failed as ExecError).result.stdout).toBe('started\n');
+    expect(groupMembers(group)).toEqual([]);
+    expect(echoed()).toBe('');
   });
 });
