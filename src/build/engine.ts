@@ -7,6 +7,7 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { configDir, configPath } from '../common/docker-config.js';
 import { errorLine, exec } from '../common/exec.js';
@@ -68,8 +69,14 @@ export function containerdStore(driverStatus: unknown): boolean {
 /** GET /info on the engine's socket: its DriverStatus. */
 export function socketInfo(socketPath: string, timeoutMs = 5000): Promise<{ DriverStatus?: unknown }> {
   return new Promise((resolve, reject) => {
+    // Straight to the socket, without an agent (which would work out a TLS server name first).
     const req = request(
-      { socketPath, path: '/info', headers: { host: 'docker' }, timeout: timeoutMs },
+      {
+        createConnection: () => connect(socketPath),
+        path: '/info',
+        headers: { host: 'docker' },
+        timeout: timeoutMs
+      },
       res => {
         let body = '';
         res.setEncoding('utf8');

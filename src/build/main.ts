@@ -162,24 +162,26 @@ export async function runBuild(
   maskSecrets(inputs.secrets);
 
   checkLocalPaths(inputs, deps.cwd ?? process.cwd());
-  // The registries (read-only), buildx's version and the engine are asked at once: about 0.1 s each.
+  // The engine, the registries (read-only) and buildx's version are asked at once, the engine first:
+  // its answer is the one buildx waits for (about 0.1 s each).
   const t0 = performance.now();
   const early = resolvePush(inputs, meta, env);
   prepareAttest(inputs, early.push, env);
+  const plugin = findBuildx(env, deps.probes?.pluginDirs);
+  const version = readBuildxVersion(run, plugin, env).then(v => ((timings.version = since(t0)), v));
+  version.catch(() => {}); // awaited below; a failure is reported there
+  const facts = detectEngine(run, plugin, inputs.builder, env, {
+    ...deps.probes,
+    binfmtDir: deps.binfmtDir,
+    inspect: inputs.platforms.length > 0 || (inputs.load && early.push)
+  });
   const checked = early.push
     ? preflight(destinations(early.tags, inputs.cacheTo), env, deps.get).then(
         () => void (timings.preflight = since(t0)),
         (err: unknown) => err
       )
     : Promise.resolve(undefined);
-  const plugin = findBuildx(env, deps.probes?.pluginDirs);
-  const version = readBuildxVersion(run, plugin, env).then(v => ((timings.version = since(t0)), v));
-  version.catch(() => {}); // awaited below; a failure is reported there
-  let engine = await detectEngine(run, plugin, inputs.builder, env, {
-    ...deps.probes,
-    binfmtDir: deps.binfmtDir,
-    inspect: inputs.platforms.length > 0 || (inputs.load && early.push)
-  });
+  let engine = await facts;
   timings.engine = since(t0);
   const ctx = { containerdStore: engine.containerdStore, env };
   // Where every supported buildx gets the same plan, buildx starts before its version is known.
