@@ -162,8 +162,9 @@ export async function runBuild(
   maskSecrets(inputs.secrets);
 
   checkLocalPaths(inputs, deps.cwd ?? process.cwd());
-  // The engine, the registries (read-only) and buildx's version are asked at once, the engine first:
-  // its answer is the one buildx waits for (about 0.1 s each).
+  // buildx's version, the engine and the registries (read-only) are asked at once, about 0.1 s each.
+  // buildx waits for the engine and the registries; the version probe starts first, so that it is
+  // mostly done before buildx starts rather than competing with it for the CPU.
   const t0 = performance.now();
   const early = resolvePush(inputs, meta, env);
   prepareAttest(inputs, early.push, env);
