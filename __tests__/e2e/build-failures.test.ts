@@ -3,6 +3,8 @@
  * Dockerfile error, bad input, and a pull_request build. Each behaves as specified; nothing gets pushed.
  */
 import { jest } from '@jest/globals';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runAction, type StepResult } from '../support/action-runner.js';
 import { RegistryClient } from '../support/registry-client.js';
 import { atLeast } from '../../src/build/buildx.js';
@@ -172,5 +174,48 @@ test('a pull_request event builds both platforms but pushes nothing', async () =
     expect([await ghcr.tags(repo), await hub.tags(repo)]).toEqual([[], []]);
   } finally {
     removeLocalImages(tags);
+  }
+});
+
+test('a buildx older than the supported ones: the build started before its version was known stops, and runs again with its plan', async () => {
+  // The engine's buildx behind a plugin that says it is 0.11.2 and, like 0.11, has no --annotation.
+  const config = dockerConfig(good);
+  const plugins = join(config, 'cli-plugins');
+  mkdirSync(plugins);
+  writeFileSync(
+    join(plugins, 'docker-buildx'),
+    [
+      '#!/bin/sh',
+      'if [ "$1" = version ]; then echo "github.com/docker/buildx v0.11.2 9872040"; exit 0; fi',
+      'for a in "$@"; do [ "$a" = --annotation ] && { echo "ERROR: unknown flag: --annotation" >&2; exit 1; }; done',
+      `exec ${JSON.stringify(join(process.env.E2E_PLUGINS ?? '', 'docker-buildx'))} "$@"`,
+      ''
+    ].join('\n'),
+    { mode: 0o755 }
+  );
+  const repo = `e2e-fail/${unique('old')}`;
+  const step = await build(
+    {
+      tags: `${GHCR}/${repo}:1`,
+      platforms: 'linux/amd64,linux/arm64',
+      labels: 'org.opencontainers.image.description=old buildx'
+    },
+    { DOCKER_CONFIG: config, GITHUB_WORKSPACE: buildContext(unique('tok')) }
+  );
+  try {
+    expect(step.errors).toEqual([]);
+    expect(step.code).toBe(0);
+    expect(step.warnings).toContain(
+      'buildx 0.11.2 is older than 0.13.1, the oldest this action is tested with'
+    );
+    // First with the index annotation every supported buildx takes, then without it.
+    const lines = step.stdout.match(/^\S*docker-buildx build .*$/gm) ?? [];
+    expect(lines.map(l => l.includes('--annotation'))).toEqual([true, false]);
+    // The first run's output was held and dropped: its usage error never reached the log.
+    expect(step.stdout).not.toContain('unknown flag');
+    expect(step.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await ghcr.tags(repo)).toEqual(['1']);
+  } finally {
+    removeLocalImages([`${GHCR}/${repo}:1`]);
   }
 });
