@@ -126,7 +126,13 @@ function exec(command, args, opts = {}) {
             if (opts.pidFile)
                 (0, node_fs_1.writeFileSync)(opts.pidFile, `${pid} ${(0, processes_js_1.processStart)(pid)}\n`, { mode: 0o600 });
         }
+        // A stop signal stops the group while it runs, never a later one that got the same id.
+        const stop = () => {
+            if (pid !== undefined && running.has(pid))
+                void (0, processes_js_1.stopGroup)(pid, running.get(pid));
+        };
         const forget = () => {
+            opts.signal?.removeEventListener('abort', stop);
             if (pid === undefined)
                 return;
             running.delete(pid);
@@ -148,13 +154,10 @@ function exec(command, args, opts = {}) {
             err.write(chunk);
             echo(chunk);
         });
-        if (pid !== undefined && opts.signal) {
-            const stop = () => void (0, processes_js_1.stopGroup)(pid, running.get(pid));
-            if (opts.signal.aborted)
-                stop();
-            else
-                opts.signal.addEventListener('abort', stop, { once: true });
-        }
+        if (opts.signal?.aborted)
+            stop();
+        else
+            opts.signal?.addEventListener('abort', stop, { once: true });
         child.on('error', e => {
             forget();
             reject(new ExecError(`${command}: ${e.message}`, { code: -1, stdout: out.end(), stderr: err.end() }));

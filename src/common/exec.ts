@@ -140,7 +140,12 @@ export function exec(command: string, args: string[], opts: ExecOptions = {}): P
       running.set(pid, new Promise<void>(res => (closed = res)));
       if (opts.pidFile) writeFileSync(opts.pidFile, `${pid} ${processStart(pid)}\n`, { mode: 0o600 });
     }
+    // A stop signal stops the group while it runs, never a later one that got the same id.
+    const stop = () => {
+      if (pid !== undefined && running.has(pid)) void stopGroup(pid, running.get(pid));
+    };
     const forget = () => {
+      opts.signal?.removeEventListener('abort', stop);
       if (pid === undefined) return;
       running.delete(pid);
       if (opts.pidFile) rmSync(opts.pidFile, { force: true });
@@ -159,11 +164,8 @@ export function exec(command: string, args: string[], opts: ExecOptions = {}): P
       err.write(chunk);
       echo(chunk);
     });
-    if (pid !== undefined && opts.signal) {
-      const stop = () => void stopGroup(pid, running.get(pid));
-      if (opts.signal.aborted) stop();
-      else opts.signal.addEventListener('abort', stop, { once: true });
-    }
+    if (opts.signal?.aborted) stop();
+    else opts.signal?.addEventListener('abort', stop, { once: true });
     child.on('error', e => {
       forget();
       reject(new ExecError(`${command}: ${e.message}`, { code: -1, stdout: out.end(), stderr: err.end() }));

@@ -148,4 +148,16 @@ describe('held output and a stop signal', () => {
     expect(groupMembers(group)).toEqual([]);
     expect(echoed()).toBe('');
   });
+
+  test("a stop signal after the command ended signals nothing (its id may be someone else's by then)", async () => {
+    const stop = new AbortController();
+    await node('0', { signal: stop.signal });
+    const kill = jest.spyOn(process, 'kill');
+    try {
+      stop.abort();
+      expect(kill).not.toHaveBeenCalled();
+    } finally {
+      kill.mockRestore();
+    }
+  });
 });
