@@ -15,7 +15,6 @@ import {
   type InputSource
 } from '../common/runner.js';
 import { checkLocalPaths, resolvePush } from '../build/plan.js';
-import { decidePush } from '../build/push.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
 import { maskSecrets } from '../build/secrets.js';
@@ -103,7 +102,8 @@ export async function runPipeline(
   await writeMetaOutputs(meta);
   const platform = p.mode === 'platform' ? build!.platforms[0] : '';
   const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
-  named('build', () => resolvePush(buildInputs, { tags }, env));
+  // The build's own decision (its tags, its event, `call`) decides the logins as well.
+  const decided = named('build', () => resolvePush(buildInputs, { tags }, env));
   const pruneChoice = p.prune
     ? named('prune', () => {
         const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
@@ -116,7 +116,7 @@ export async function runPipeline(
       })
     : undefined;
 
-  const pushing = p.mode === 'merge' || decidePush(build!.push, env.GITHUB_EVENT_NAME ?? '', meta.tags).push;
+  const pushing = p.mode === 'merge' || decided.push;
   // Prune only after a push, never a platform's hand-off, and only packages this run pushed.
   const pruning = pruneChoice !== undefined && pushing && p.mode !== 'platform';
   if (pruning && pruneChoice.skip) notice(pruneChoice.skip);

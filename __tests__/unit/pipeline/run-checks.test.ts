@@ -134,4 +134,14 @@ describe('runPipeline checks before the first login', () => {
     expect(error.message).toContain(message.replace('DIR', dir));
     expect(printed()).not.toContain('Logging in');
   });
+
+  test.each<[string, Record<string, string>, boolean]>([
+    ['a push event logs in to push', {}, true],
+    ['call: check publishes nothing, so it logs in nowhere', { call: 'check' }, false]
+  ])('%s', async (_name, inputs, logsIn) => {
+    // Both end in an error (the registry is a closed port, or no buildx here takes call): what is
+    // asserted is whether a login was tried first.
+    await run('push', inputs).catch(() => undefined);
+    expect(printed().includes(`Logging in to ${CLOSED}`)).toBe(logsIn);
+  });
 });
