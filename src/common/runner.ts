@@ -95,8 +95,13 @@ export function getState(name: string): string {
 }
 
 /** Masks a secret in every later log line. */
+/** What this process has masked already: a value is masked once, however many stages hand it on. */
+const masked = new Set<string>();
+
 export function setSecret(secret: string): void {
-  if (secret) issueCommand('add-mask', secret);
+  if (!secret || masked.has(secret)) return;
+  masked.add(secret);
+  issueCommand('add-mask', secret);
 }
 
 export function info(message: string): void {

@@ -1,7 +1,8 @@
+import { jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getBooleanInput, getInput, InputError, setOutput } from '../../../src/common/runner.js';
+import { getBooleanInput, getInput, InputError, setOutput, setSecret } from '../../../src/common/runner.js';
 import { parseFileCommands } from '../../support/action-runner.js';
 
 describe('runner protocol', () => {
@@ -44,4 +45,19 @@ describe('runner protocol', () => {
     setOutput('json', { x: 1 });
     expect(parseFileCommands(readFileSync(file, 'utf8'))).toEqual({ tags: 'a:1\na:2', json: '{"x":1}' });
   });
+});
+
+test('a secret is masked once, however often a stage hands it on', () => {
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    setSecret('once-masked');
+    setSecret('once-masked');
+    setSecret('');
+    setSecret('other-secret');
+    expect(write.mock.calls.map((c: unknown[]) => String(c[0])).join('')).toBe(
+      '::add-mask::once-masked\n::add-mask::other-secret\n'
+    );
+  } finally {
+    write.mockRestore();
+  }
 });
