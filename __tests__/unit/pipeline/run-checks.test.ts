@@ -120,6 +120,12 @@ describe('runPipeline checks before the first login', () => {
       'Input "cache-from" item 1 "type=nosuch" has unknown type "nosuch"'
     ],
     [
+      'a Docker Hub username without its token, on a push',
+      'push',
+      { 'dockerhub-username': 'mona' },
+      'Inputs "dockerhub-username" and "dockerhub-token" go together: got only "dockerhub-username"'
+    ],
+    [
       'a registry that is no host, on a pull_request',
       'pull_request',
       { 'registry-auth': '', registry: 'not a host', username: 'u' },
@@ -143,5 +149,15 @@ describe('runPipeline checks before the first login', () => {
     // asserted is whether a login was tried first.
     await run('push', inputs).catch(() => undefined);
     expect(printed().includes(`Logging in to ${CLOSED}`)).toBe(logsIn);
+  });
+
+  test("a fork's pull request: the Docker Hub username (a variable) without its token (a secret) is no error", async () => {
+    const error = await run('pull_request', { 'dockerhub-username': 'mona' }).then(
+      () => undefined,
+      (err: unknown) => err as Error
+    );
+    // It gets past every login check and fails later, at the builder named here.
+    expect(String(error)).not.toContain('dockerhub');
+    expect(printed()).not.toContain('Logging in');
   });
 });
