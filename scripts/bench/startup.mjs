@@ -3,7 +3,8 @@
 // input error (meta, prune), so that what is timed is loading the bundle, and prints the size of
 // the bundle and its chunks with the median and p90 wall time.
 // With --compare DIR, the same for a second dist folder, runs interleaved so that both see the same
-// machine load.
+// machine load. Then, for the bundles with chunks (loaded by dynamic import, e.g. the attest path's
+// Sigstore libraries), the time it takes a fresh Node to import all of them.
 // Usage: node scripts/bench/startup.mjs [--dist DIR] [--compare DIR] [--runs N] [--node PATH]
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -80,5 +81,25 @@ for (const stage of Object.keys(envs)) {
     console.log(
       `${stage.padEnd(9)} ${dist}: index.js ${(main / 1024).toFixed(0).padStart(4)} KiB, chunks ${(chunks / 1024).toFixed(0).padStart(5)} KiB; wall median ${ms(sorted, 0.5)} ms, p90 ${ms(sorted, 0.9)} ms; CPU median ${ms(cpuSorted, 0.5)} ms`
     );
+  });
+}
+
+// Loading the chunks: a fresh Node imports every chunk of the bundle and prints how long that took.
+const LOAD = `const { readdirSync } = await import('node:fs'); const t = performance.now();
+for (const f of readdirSync(process.argv[1]).filter(f => /^\\d+\\.index\\.js$/.test(f))) await import(process.argv[1] + '/' + f);
+console.log(performance.now() - t);`;
+for (const stage of Object.keys(envs)) {
+  const withChunks = dists.filter(d => readdirSync(join(d, stage)).some(f => /^\d+\.index\.js$/.test(f)));
+  if (withChunks.length === 0) continue;
+  const times = withChunks.map(() => []);
+  for (let i = 0; i < Math.min(runs, 15); i++) {
+    withChunks.forEach((dist, d) => {
+      const r = spawnSync(node, ['--input-type=module', '-e', LOAD, join(dist, stage)], { encoding: 'utf8' });
+      times[d].push(Number(r.stdout.trim()));
+    });
+  }
+  withChunks.forEach((dist, d) => {
+    const sorted = times[d].sort((a, b) => a - b);
+    console.log(`${stage.padEnd(9)} ${dist}: importing its chunks, median ${ms(sorted, 0.5)} ms`);
   });
 }
