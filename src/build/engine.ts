@@ -9,7 +9,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { configDir, configPath } from '../common/docker-config.js';
+import { configDir, configPath, readConfig } from '../common/docker-config.js';
 import { errorLine, exec } from '../common/exec.js';
 import { InputError } from '../common/runner.js';
 import { parseInspect, type BuilderInfo } from './builder.js';
@@ -117,6 +117,8 @@ export interface EngineProbes {
   inspect?: boolean;
   /** The docker CLI's plugin folders (default: pluginDirs()). */
   pluginDirs?: string[];
+  /** The docker CLI's config.json, when the caller has read it already (default: readCliConfig()). */
+  config?: CliConfig;
   /** GET /info on a local engine socket (default: socketInfo). */
   daemonInfo?: (socket: string) => Promise<{ DriverStatus?: unknown }>;
 }
@@ -144,17 +146,22 @@ function readOptional(path: string): string | undefined {
   }
 }
 
-function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
+/** The docker CLI's config.json ({} when it is missing or unreadable: the CLI's defaults apply). */
+export function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
   try {
-    return JSON.parse(readOptional(configPath(env)) ?? '{}') as CliConfig;
+    return readConfig(configPath(env)) as CliConfig;
   } catch {
     return {};
   }
 }
 
 /** The buildx plugin binary, where the docker CLI would find it (undefined: leave it to `docker buildx`). */
-export function findBuildx(env: NodeJS.ProcessEnv, dirs?: string[]): string | undefined {
-  return findExecutable(dirs ?? pluginDirs(env, readCliConfig(env)), 'docker-buildx');
+export function findBuildx(
+  env: NodeJS.ProcessEnv,
+  probes: Pick<EngineProbes, 'pluginDirs' | 'config'> = {}
+): string | undefined {
+  const dirs = probes.pluginDirs ?? pluginDirs(env, probes.config ?? readCliConfig(env));
+  return findExecutable(dirs, 'docker-buildx');
 }
 
 /** buildx's version: from the plugin binary, else from `docker buildx version`. */
@@ -188,7 +195,7 @@ export async function detectEngine(
   let assumed: BuilderInfo | undefined;
   if (!builder && opts.inspect === false) assumed = CURRENT;
   else if (!builder && usesDefaultBuilder(env, readOptional(buildxCurrentFile(env)))) assumed = DEFAULT;
-  const socket = localSocket(env, readCliConfig(env));
+  const socket = localSocket(env, opts.config ?? readCliConfig(env));
   const [inspect, daemon] = await Promise.all([
     assumed
       ? skipped

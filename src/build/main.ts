@@ -18,6 +18,7 @@ import {
   detectEngine,
   findBuildx,
   readBuildxVersion,
+  readCliConfig,
   type EngineFacts,
   type EngineProbes
 } from './engine.js';
@@ -168,11 +169,13 @@ export async function runBuild(
   const t0 = performance.now();
   const early = resolvePush(inputs, meta, env);
   prepareAttest(inputs, early.push, env);
-  const plugin = findBuildx(env, deps.probes?.pluginDirs);
+  // config.json, read once: where the CLI finds buildx, and which engine it talks to.
+  const probes = { config: readCliConfig(env), ...deps.probes };
+  const plugin = findBuildx(env, probes);
   const version = readBuildxVersion(run, plugin, env).then(v => ((timings.version = since(t0)), v));
   version.catch(() => {}); // awaited below; a failure is reported there
   const facts = detectEngine(run, plugin, inputs.builder, env, {
-    ...deps.probes,
+    ...probes,
     binfmtDir: deps.binfmtDir,
     inspect: inputs.platforms.length > 0 || (inputs.load && early.push)
   });
@@ -294,7 +297,7 @@ export async function postBuild(deps: BuildDeps = {}): Promise<void> {
   const name = getState(BUILDER_STATE);
   if (!name) return;
   const run = deps.run ?? exec;
-  const plugin = findBuildx(deps.env ?? process.env, deps.probes?.pluginDirs);
+  const plugin = findBuildx(deps.env ?? process.env, deps.probes);
   const result = await run(...buildxCall(plugin, ['rm', name]), {
     env: deps.env ?? process.env,
     allowFailure: true
