@@ -2,6 +2,7 @@
  * Default build cache: GitHub Actions' cache service when the runner offers it, or (opt-in) a
  * `:buildcache` tag next to the first image. The user's own cache-from/cache-to always win.
  */
+import { parseAttributes } from '../common/lists.js';
 import { InputError } from '../common/runner.js';
 import { atLeast, SINCE } from './buildx.js';
 import type { CacheMode } from './inputs.js';
@@ -42,21 +43,19 @@ export function ghaScope(firstImage: string, platforms: string[]): string {
 /** The cache backends buildx documents (docs.docker.com/build/cache/backends). */
 export const CACHE_TYPES = ['registry', 'local', 'inline', 'gha', 's3', 'azblob'] as const;
 
-function unquote(field: string): string {
-  const f = field.trim();
-  return f.length >= 2 && f.startsWith('"') && f.endsWith('"') ? f.slice(1, -1) : f;
-}
-
 /**
  * The type of a cache-from/cache-to entry as buildx reads it: a bare reference (no `=`) is a
  * registry cache, otherwise the CSV field `type=`; '' when the entry names none.
  */
 export function cacheType(entry: string): string {
   if (!entry.includes('=')) return 'registry';
-  const field = entry
-    .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)
-    .map(unquote)
-    .find(f => f.startsWith('type='));
+  let fields: string[];
+  try {
+    fields = parseAttributes(entry);
+  } catch {
+    return ''; // not CSV (a quote never closed): no type buildx could read either
+  }
+  const field = fields.map(f => f.trim()).find(f => f.startsWith('type='));
   return field === undefined ? '' : field.slice('type='.length).trim();
 }
 
