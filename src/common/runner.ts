@@ -94,10 +94,10 @@ export function getState(name: string): string {
   return process.env[`STATE_${name}`] ?? '';
 }
 
-/** Masks a secret in every later log line. */
 /** What this process has masked already: a value is masked once, however many stages hand it on. */
 const masked = new Set<string>();
 
+/** Masks a secret in every later log line. */
 export function setSecret(secret: string): void {
   if (!secret || masked.has(secret)) return;
   masked.add(secret);
