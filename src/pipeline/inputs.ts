@@ -54,13 +54,3 @@ export function readPipelineInputs(root: InputSource): PipelineInputs {
   const dockerhubToken = root('dockerhub-token');
   return { mode, dockerhubUsername, dockerhubToken, prune: booleanFrom(root, 'prune', false) };
 }
-
-/**
- * The Docker Hub login needs both inputs, checked when the run logs in: a fork's pull request gets
- * the username (a variable) but no token (a secret), and logs in nowhere.
- */
-export function checkDockerHubPair(p: Pick<PipelineInputs, 'dockerhubUsername' | 'dockerhubToken'>): void {
-  if (Boolean(p.dockerhubUsername) === Boolean(p.dockerhubToken)) return;
-  const only = p.dockerhubUsername ? '"dockerhub-username"' : '"dockerhub-token"';
-  throw new InputError(`Inputs "dockerhub-username" and "dockerhub-token" go together: got only ${only}`);
-}

@@ -40,11 +40,22 @@ export function loginEntries(s: LoginSources): AuthEntry[] {
 const SINGLE = ['registry', 'username', 'password'] as const;
 
 /**
+ * The Docker Hub login needs both inputs. Checked only when the run logs in: a fork's pull request
+ * gets the username (a variable) but no token (a secret), and logs in nowhere.
+ */
+export function checkDockerHubPair(username: string, token: string): void {
+  if (Boolean(username) === Boolean(token)) return;
+  const only = username ? '"dockerhub-username"' : '"dockerhub-token"';
+  throw new InputError(`Inputs "dockerhub-username" and "dockerhub-token" go together: got only ${only}`);
+}
+
+/**
  * Checks the login inputs the user set, each form under its own names: the single registry inputs
  * as the login stage reads them (errors name `registry`, `username`, `password` and which of them
  * were set), `registry-auth` with its own item numbers. The root action may combine both forms, but
- * not for the same registry. Without a push (a pull request) only the registries and the YAML are
- * checked: no login happens, and a fork's pull request gets no secrets.
+ * not for the same registry; the Docker Hub pair goes together. Without a push (a pull request) only
+ * the registries and the YAML are checked: no login happens, and a fork's pull request gets no
+ * secrets.
  */
 export function checkUserLogins(root: InputSource, env: NodeJS.ProcessEnv, pushing: boolean): void {
   const set = SINGLE.filter(name => root(name) !== '');
@@ -56,6 +67,7 @@ export function checkUserLogins(root: InputSource, env: NodeJS.ProcessEnv, pushi
       parseRegistryAuth(registryAuth).forEach(e => checkRegistry(e.registry, 'registry-auth'));
     return;
   }
+  checkDockerHubPair(root('dockerhub-username'), root('dockerhub-token'));
   const keys = new Set<string>();
   if (registryAuth) {
     const only = readLoginInputs(

@@ -34,14 +34,7 @@ import { writeMetaOutputs } from '../meta/outputs.js';
 import { readPruneInputs, runPrune, writePruneOutputs } from '../prune/main.js';
 import { handoffRefs } from './handoff.js';
 import { defaultImages, pruneSelection } from './images.js';
-import {
-  checkDockerHubPair,
-  readPipelineInputs,
-  rootName,
-  rootStepInputs,
-  stageSource,
-  type Stage
-} from './inputs.js';
+import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
 import { checkAddedLogins, checkUserLogins, loginEntries } from './logins.js';
 import { runMerge } from './merge.js';
 
@@ -129,7 +122,6 @@ export async function runPipeline(
   if (pruning && pruneChoice.skip) notice(pruneChoice.skip);
   const pruneInputs = pruning && !pruneChoice.skip ? pruneChoice.inputs : undefined;
   checkUserLogins(root, env, pushing);
-  if (pushing) checkDockerHubPair(p);
   const entries = pushing
     ? loginEntries({
         images: meta.images,

@@ -1,5 +1,5 @@
 import { defaultImages, packagesOf, pruneSelection } from '../../../src/pipeline/images.js';
-import { loginEntries, type LoginSources } from '../../../src/pipeline/logins.js';
+import { checkDockerHubPair, loginEntries, type LoginSources } from '../../../src/pipeline/logins.js';
 
 describe('default images', () => {
   test.each([
@@ -83,5 +83,18 @@ describe('login entries', () => {
     ]
   ])('%s', (_, given, expected) => {
     expect(loginEntries({ ...none, ...given })).toEqual(expected);
+  });
+});
+
+describe('the Docker Hub pair', () => {
+  test.each([
+    ['u', '', 'Inputs "dockerhub-username" and "dockerhub-token" go together: got only "dockerhub-username"'],
+    ['', 't', 'Inputs "dockerhub-username" and "dockerhub-token" go together: got only "dockerhub-token"'],
+    ['u', 't', ''],
+    ['', '', '']
+  ])('Docker Hub pair %j %j', (dockerhubUsername, dockerhubToken, message) => {
+    const check = () => checkDockerHubPair(dockerhubUsername, dockerhubToken);
+    if (message) expect(check).toThrow(message);
+    else expect(check).not.toThrow();
   });
 });

@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import {
-  checkDockerHubPair,
-  readPipelineInputs,
-  rootName,
-  stageSource,
-  type Stage
-} from '../../../src/pipeline/inputs.js';
+import { readPipelineInputs, rootName, stageSource, type Stage } from '../../../src/pipeline/inputs.js';
 import { ROOT } from '../../support/action-runner.js';
 
 type Yaml = { inputs?: Record<string, { default?: string }>; outputs?: Record<string, unknown> };
@@ -64,16 +58,5 @@ describe('root inputs', () => {
   ])('bad pipeline inputs %j', (values, message) => {
     const source = (name: string) => (values as Record<string, string>)[name] ?? '';
     expect(() => readPipelineInputs(source)).toThrow(message);
-  });
-
-  test.each([
-    ['u', '', 'Inputs "dockerhub-username" and "dockerhub-token" go together: got only "dockerhub-username"'],
-    ['', 't', 'Inputs "dockerhub-username" and "dockerhub-token" go together: got only "dockerhub-token"'],
-    ['u', 't', ''],
-    ['', '', '']
-  ])('Docker Hub pair %j %j', (dockerhubUsername, dockerhubToken, message) => {
-    const check = () => checkDockerHubPair({ dockerhubUsername, dockerhubToken });
-    if (message) expect(check).toThrow(message);
-    else expect(check).not.toThrow();
   });
 });
