@@ -83,25 +83,21 @@ class TunnelAgent extends https.Agent {
       if (!settled) callback?.(err, socket as Duplex);
       settled = true;
     };
+    const refused = (res: http.IncomingMessage) =>
+      new Error(
+        `proxy ${proxy.host} refused CONNECT ${authority}: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()
+      );
     connect.once('connect', (res: http.IncomingMessage, socket: Duplex) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        done(
-          new Error(
-            `proxy ${proxy.host} refused CONNECT ${authority}: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()
-          )
-        );
+        done(refused(res));
         return;
       }
       done(null, tls.connect({ ...(options as tls.ConnectionOptions), socket }));
     });
     connect.once('response', (res: http.IncomingMessage) => {
       res.resume();
-      done(
-        new Error(
-          `proxy ${proxy.host} refused CONNECT ${authority}: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()
-        )
-      );
+      done(refused(res));
     });
     connect.once('error', err => done(err));
     connect.end();
