@@ -36,12 +36,11 @@ export function buildSummary(f: SummaryFacts): string {
     ['Cache', cell(f.cache)]
   ];
   if (f.buildRecord) rows.push(['Build record', `\`docker buildx history inspect ${cell(f.buildRecord)}\``]);
-  return [
-    '### Image build',
-    '',
-    '| | |',
-    '| --- | --- |',
-    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
-    ''
-  ].join('\n');
+  return summaryTable('Image build', rows);
+}
+
+/** A summary section: a heading, then a two-column table of names and values (cells already escaped). */
+export function summaryTable(title: string, rows: [string, string][]): string {
+  const table = ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
+  return [`### ${title}`, '', ...table, ''].join('\n');
 }

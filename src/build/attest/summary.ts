@@ -1,4 +1,6 @@
 /** The attestation's job summary: where it is and the command that verifies it (pure). */
+import { summaryTable } from '../summary.js';
+
 export interface AttestationFacts {
   id: string;
   url: string;
@@ -23,12 +25,5 @@ export function attestationSummary(f: AttestationFacts): string {
     ['Attached in', f.images.map(i => `\`${i}\``).join('<br>')],
     ['Verify', f.images.map(i => `\`${verifyCommand(i, f.digest, f.owner)}\``).join('<br>')]
   ];
-  return [
-    '### Build provenance',
-    '',
-    '| | |',
-    '| --- | --- |',
-    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
-    ''
-  ].join('\n');
+  return summaryTable('Build provenance', rows);
 }
