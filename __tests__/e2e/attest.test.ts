@@ -33,6 +33,18 @@ const images = [`${GHCR}/${repo}`, `${HUB}/${repo}`];
 const auths = { [GHCR]: `${USER}:${PASSWORD}`, [HUB]: `${USER}:${PASSWORD}` };
 const verifierConfig = dockerConfig(auths);
 const identity = '^octo-org/hello-world/\\.github/workflows/release\\.yml@refs/tags/';
+
+/** cosign verifies the attestation of `digest` in each of `images`, against the public-good root. */
+function expectVerifiedIn(images: string[], digest: string): void {
+  for (const image of images) {
+    const verified = verifyAttestation(`${image}@${digest}`, {
+      trustedRoot: sigstore.trustedRootPath,
+      identity,
+      dockerConfig: verifierConfig
+    });
+    expect({ image, code: verified.code, output: verified.output }).toMatchObject({ image, code: 0 });
+  }
+}
 const clients = [GHCR, HUB].map(r => new RegistryClient(`http://${r}`, USER, PASSWORD));
 const repository = {
   name: 'hello-world',
@@ -168,14 +180,7 @@ test('a tag push is attested: stored through the API, attached in both registrie
     ].sort()
   );
 
-  for (const image of images) {
-    const verified = verifyAttestation(`${image}@${digest}`, {
-      trustedRoot: sigstore.trustedRootPath,
-      identity,
-      dockerConfig: verifierConfig
-    });
-    expect({ image, code: verified.code, output: verified.output }).toMatchObject({ image, code: 0 });
-  }
+  expectVerifiedIn(images, digest);
   for (const client of clients) {
     expect(await client.tags(repo)).toContain(`sha256-${digest.slice(7)}`);
   }
@@ -334,14 +339,7 @@ test('mode: platform attests nothing; mode: merge attests the merged index', asy
   expect(merged.outputs['attestation-id']).toBe(String(stored.id));
   const statement = JSON.parse(Buffer.from(stored.bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
   expect(statement.subject).toEqual(images.map(name => ({ name, digest: { sha256: digest.slice(7) } })));
-  for (const image of images) {
-    const verified = verifyAttestation(`${image}@${digest}`, {
-      trustedRoot: sigstore.trustedRootPath,
-      identity,
-      dockerConfig: verifierConfig
-    });
-    expect({ image, code: verified.code, output: verified.output }).toMatchObject({ image, code: 0 });
-  }
+  expectVerifiedIn(images, digest);
 });
 
 test('the build stage alone attests what it pushed and writes the outputs', async () => {
