@@ -122,13 +122,20 @@ function stagePage(stage, missing) {
   ].join('\n\n');
 }
 
-// The names the root action gives stage inputs (scripts/root-action.mjs, src/pipeline/inputs.ts);
-// the consistency check below fails if the generated action.yml disagrees.
-function rootName(stage, name) {
-  if (stage === 'meta' && name === 'context') return 'meta-context';
-  if (stage === 'build' && ['tags', 'labels', 'annotations'].includes(name)) return null;
-  if (stage === 'prune') return `prune-${name}`;
-  return name;
+/**
+ * The root action's name for a stage input, read from the generated action.yml (scripts/root-action.mjs
+ * writes each stage input there with a "<stage>: " description, unless an override replaced it): the
+ * prefixed name (`meta-context`, `prune-token`) first, then the same name. Null: the root action
+ * does not take it.
+ */
+function rootName(rootInputs, stage, name) {
+  const fromStage = candidate => {
+    const description = cell(rootInputs[candidate]?.description);
+    if (!(candidate in rootInputs)) return false;
+    const prefix = /^(meta|login|build|prune):/.exec(description)?.[1];
+    return prefix === undefined || prefix === stage;
+  };
+  return [`${stage}-${name}`, name].find(fromStage) ?? null;
 }
 
 function rootPage(missing) {
@@ -142,14 +149,17 @@ function rootPage(missing) {
     const same = [];
     const prefixed = [];
     for (const [name, spec] of Object.entries(inputs)) {
-      const mapped = rootName(stage, name);
+      const mapped = rootName(rootInputs, stage, name);
       if (mapped === null) {
-        lines.push(`| \`${name}\` | — | meta's \`${name}\` are used; add to them with meta's syntax |`);
+        const other = cell(rootInputs[name]?.description).split(':')[0];
+        lines.push(
+          name in rootInputs
+            ? `| \`${name}\` | — | the root action's \`${name}\` is ${other}'s |`
+            : `| \`${name}\` | — | not on the root action: use the \`${stage}\` stage |`
+        );
         continue;
       }
       const onRoot = rootInputs[mapped];
-      if (!onRoot)
-        throw new Error(`docs.mjs: ${stage}/action.yml's "${name}" is not "${mapped}" in action.yml`);
       reached.add(mapped);
       const notes = [];
       if (String(onRoot.default ?? '') !== String(spec?.default ?? '')) {
