@@ -151,6 +151,21 @@ describe('runPipeline checks before the first login', () => {
     expect(printed().includes(`Logging in to ${CLOSED}`)).toBe(logsIn);
   });
 
+  test.each<[string, string, Record<string, string>, string]>([
+    ['a pull_request, where the platform jobs push nothing', 'pull_request', {}, 'pull_request event'],
+    ['push: false, as the platform jobs had', 'push', { push: 'false' }, 'push: false']
+  ])('mode: merge after %s: no login, no merge, one notice', async (_name, event, inputs, reason) => {
+    const outputFile = join(dir, 'outputs');
+    writeFileSync(outputFile, '');
+    process.env.GITHUB_OUTPUT = outputFile;
+    // The registry is a closed port and the builder does not exist: a login or a merge would fail.
+    await run(event, { mode: 'merge', platforms: 'linux/amd64,linux/arm64', prune: 'true', ...inputs });
+    expect(printed()).not.toContain('Logging in');
+    expect(printed().match(/^::notice::.*$/gm)).toEqual([
+      `::notice::Nothing to merge: the platform jobs of this run pushed no image (${reason})`
+    ]);
+  });
+
   test("a fork's pull request: the Docker Hub username (a variable) without its token (a secret) is no error", async () => {
     const error = await run('pull_request', { 'dockerhub-username': 'mona' }).then(
       () => undefined,
