@@ -19,7 +19,7 @@ function rootName(stage, name) {
 const own = {
   mode: {
     description:
-      'build: one multi-platform build pushed to every registry. platform: build the one platform in `platforms` and push it under a run-scoped handoff tag (a matrix job per platform). merge: join the platform images of this run into one index with every tag, in every registry',
+      'build: one multi-platform build pushed to every registry. platform: build the one platform in `platforms` and push it under a run-scoped handoff tag (a matrix job per platform). merge: join the platform images of this run into one index with every tag, in every registry (where the platform jobs pushed nothing, as on a pull request, it only says so)',
     default: 'build'
   },
   'dockerhub-username': {
