@@ -12,6 +12,7 @@ const read = file => load(readFileSync(join(root, file), 'utf8'));
 function rootName(stage, name) {
   if (stage === 'meta' && name === 'context') return 'meta-context';
   if (stage === 'build' && ['tags', 'labels', 'annotations'].includes(name)) return null;
+  if (stage === 'login' && name === 'scope') return null;
   if (stage === 'prune') return `prune-${name}`;
   return name;
 }

@@ -126,6 +126,14 @@ describe('runPipeline checks before the first login', () => {
       'Inputs "dockerhub-username" and "dockerhub-token" go together: got only "dockerhub-username"'
     ],
     [
+      'a scoped registry-auth item, on a pull_request too: scopes are for the login stage',
+      'pull_request',
+      {
+        'registry-auth': JSON.stringify([{ registry: CLOSED, username: 'u', password: 'p', scope: '@push' }])
+      },
+      'Input "registry-auth" item 1 has a scope, which only the login stage takes'
+    ],
+    [
       'a registry that is no host, on a pull_request',
       'pull_request',
       { 'registry-auth': '', registry: 'not a host', username: 'u' },
