@@ -12,6 +12,7 @@ const read = file => load(readFileSync(join(root, file), 'utf8'));
 function rootName(stage, name) {
   if (stage === 'meta' && name === 'context') return 'meta-context';
   if (stage === 'build' && ['tags', 'labels', 'annotations'].includes(name)) return null;
+  if (stage === 'login' && name === 'scope') return null;
   if (stage === 'prune') return `prune-${name}`;
   return name;
 }
@@ -19,7 +20,7 @@ function rootName(stage, name) {
 const own = {
   mode: {
     description:
-      'build: one multi-platform build pushed to every registry. platform: build the one platform in `platforms` and push it under a run-scoped handoff tag (a matrix job per platform). merge: join the platform images of this run into one index with every tag, in every registry',
+      'build: one multi-platform build pushed to every registry. platform: build the one platform in `platforms` and push it under a run-scoped handoff tag (a matrix job per platform). merge: join the platform images of this run into one index with every tag, in every registry (where the platform jobs pushed nothing, as on a pull request, it only says so)',
     default: 'build'
   },
   'dockerhub-username': {

@@ -182,3 +182,45 @@ describe('login post step', () => {
     });
   });
 });
+
+describe("build-push-action's allow, no-cache-filters and cgroup-parent on the real buildx", () => {
+  const stageToken = unique('stage');
+  const dockerfile =
+    `FROM e2e-base AS deps\nRUN echo deps-${stageToken} > /deps\n` +
+    `FROM e2e-base\nCOPY --from=deps /deps /deps\nRUN echo final-${stageToken} > /final\n`;
+  const stageContext = buildContext(stageToken, dockerfile);
+  const local = (inputs: Record<string, string> = {}) =>
+    runAction({
+      action: 'build/action.yml',
+      inputs: { platforms: 'linux/amd64', cache: 'none', push: 'false', ...inputs },
+      env: { DOCKER_CONFIG: config, GITHUB_WORKSPACE: stageContext },
+      timeoutMs: 150_000
+    });
+  /** The plain progress lines of the step running `text`: its header and what became of it. */
+  const stepOf = (log: string, text: string) => {
+    const id = new RegExp(`^(#\\d+) \\[[^\\]]*\\] RUN echo ${text}`, 'm').exec(log)?.[1];
+    return id ? log.split('\n').filter(l => l.startsWith(`${id} `)) : [];
+  };
+
+  test('no-cache-filters rebuilds the named stage; allow and cgroup-parent reach buildx', async () => {
+    const first = await local();
+    expect([first.errors, first.code]).toEqual([[], 0]);
+    const again = await local();
+    expect(stepOf(again.stdout, 'deps-').some(l => / CACHED$/.test(l))).toBe(true);
+
+    const filtered = await local({
+      'no-cache-filters': 'deps',
+      allow: 'network.host',
+      network: 'host',
+      'cgroup-parent': 'push-to-image-e2e'
+    });
+    expect([filtered.errors, filtered.code]).toEqual([[], 0]);
+    expect(filtered.stdout).toContain(
+      '--network host --allow network.host --cgroup-parent push-to-image-e2e --no-cache-filter deps'
+    );
+    const deps = stepOf(filtered.stdout, 'deps-');
+    expect(deps.length).toBeGreaterThan(1);
+    expect(deps.some(l => / CACHED$/.test(l))).toBe(false);
+    expect(deps.at(-1)).toMatch(/ DONE \d/);
+  });
+});

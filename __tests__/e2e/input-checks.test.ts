@@ -59,6 +59,15 @@ describe('the root action checks every input before anything changes', () => {
     expect(step.stdout).not.toMatch(/^\S*(docker buildx|docker-buildx) build /m);
   });
 
+  test('prune-older-than: 6m, minutes or months: refused before the first login, asking for min or mo', async () => {
+    const step = await root('push', { prune: 'true', 'prune-older-than': '6m' });
+    expect(step.code).toBe(1);
+    expect(step.errors).toEqual([
+      'Input "prune-older-than" is invalid, got "6m": "m" could mean minutes or months: write "min" for minutes or "mo" for months'
+    ]);
+    expect(step.stdout).not.toContain('Logging in');
+  });
+
   test('a tag computed by meta that no registry takes: refused before the first login', async () => {
     const config = dockerConfig();
     const step = await root(

@@ -3,7 +3,11 @@
  * exactly those and putting back credentials it replaced, and a wrong password.
  */
 import { jest } from '@jest/globals';
-import { runAction } from '../support/action-runner.js';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { runAction, runStep } from '../support/action-runner.js';
 import {
   base64,
   dockerConfig,
@@ -78,4 +82,44 @@ test('a wrong password fails naming the registry, stores nothing, and never show
   expect(run.stdout + run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   expect(readAuths(config)).toEqual({});
   expect(run.post?.stdout).not.toContain('Logged out');
+});
+
+/** Whether crane (an independent registry client) reaches the registry's catalog with this config. */
+async function craneCatalog(config: string): Promise<boolean> {
+  const crane = join(process.env.E2E_ROOT ?? '/var/lib/push-to-image', 'tools/bin/crane');
+  return promisify(execFile)(crane, ['catalog', GHCR, '--insecure'], {
+    env: { ...process.env, DOCKER_CONFIG: config }
+  }).then(
+    () => true,
+    () => false
+  );
+}
+
+test('scope: the credentials go to a config of their own for buildx; post logs out there and removes it', async () => {
+  const config = dockerConfig();
+  const scope = `${unique('e2e-scope')}/app@push`;
+  const scoped = join(config, 'buildx', 'config', GHCR, scope);
+  const run = await runAction({
+    action: 'login/action.yml',
+    inputs: { registry: GHCR, username: USER, password: PASSWORD, scope },
+    env: { DOCKER_CONFIG: config },
+    post: false
+  });
+  expect([run.errors, run.code]).toEqual([[], 0]);
+  expect(run.stdout).toContain(
+    `Logging in to ${GHCR} as ${USER} for ${scope} (scoped credentials in ${scoped}`
+  );
+  expect(readAuths(config)).toEqual({});
+  expect(readAuths(scoped)).toEqual({ [GHCR]: { auth: base64(`${USER}:${PASSWORD}`) } });
+  expect([await craneCatalog(scoped), await craneCatalog(config)]).toEqual([true, false]);
+
+  const post = await runStep(
+    { action: 'login/action.yml', env: { DOCKER_CONFIG: config }, workdir: run.workdir },
+    'post',
+    run.state
+  );
+  expect(post.code).toBe(0);
+  expect(post.stdout).toContain(`Logged out of ${GHCR} (scoped, ${scoped})`);
+  expect(existsSync(join(scoped, 'config.json'))).toBe(false);
+  expect(JSON.parse(readFileSync(join(config, 'config.json'), 'utf8'))).toEqual({ auths: {} });
 });

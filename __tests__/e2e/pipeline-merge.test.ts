@@ -9,6 +9,7 @@ import {
   buildContext,
   dockerConfig,
   ensureStack,
+  readAuths,
   GHCR,
   HUB,
   PASSWORD,
@@ -115,4 +116,42 @@ test('platform mode takes exactly one platform', async () => {
   expect(built.errors).toEqual([
     'Input "platforms" must name exactly one platform with mode "platform", got "linux/amd64,linux/arm64"'
   ]);
+});
+
+test('a merge on a pull request, where the platform jobs pushed nothing: no login, no merge, one notice', async () => {
+  const config = dockerConfig();
+  const before = await clients[0].tags(repo);
+  const merged = await runAction({
+    action: 'action.yml',
+    inputs: {
+      mode: 'merge',
+      platforms: 'linux/amd64,linux/arm64',
+      images: `${GHCR}/${repo}\n${HUB}/${repo}`,
+      'registry-auth': JSON.stringify(
+        [GHCR, HUB].map(registry => ({ registry, username: USER, password: PASSWORD }))
+      ),
+      prune: 'true'
+    },
+    event: {
+      number: 7,
+      pull_request: { number: 7, head: { sha: '0123456789abcdef0123456789abcdef01234567' } },
+      repository
+    },
+    env: {
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_REF: 'refs/pull/7/merge',
+      GITHUB_RUN_ID: String(Date.now()),
+      GITHUB_WORKSPACE: context,
+      DOCKER_CONFIG: config
+    }
+  });
+  expect([merged.errors, merged.code]).toEqual([[], 0]);
+  expect(merged.notices).toEqual([
+    'Nothing to merge: the platform jobs of this run pushed no image (pull_request event)'
+  ]);
+  expect(merged.stdout).not.toContain('Logging in');
+  expect(merged.stdout).not.toContain('imagetools');
+  expect([merged.outputs.digest, merged.outputs.images]).toEqual(['', '']);
+  expect(readAuths(config)).toEqual({});
+  expect(await clients[0].tags(repo)).toEqual(before);
 });

@@ -1,4 +1,5 @@
 /** The exact `buildx build` argv (after `docker`) for a resolved build (pure). */
+import { attestValues } from './attestations.js';
 import type { BuildInputs } from './inputs.js';
 
 /** Everything resolved around the inputs: merged meta values, push decision, cache, files, builder. */
@@ -51,12 +52,16 @@ export function buildArgv(plan: BuildPlan): string[] {
     ...repeat('--output', i.outputs),
     ...optional('--provenance', i.provenance),
     ...optional('--sbom', i.sbom),
+    ...repeat('--attest', attestValues(i.attests, i.provenance, i.sbom)),
     ...optional('--call', i.call),
     ...optional('--network', i.network),
     ...optional('--shm-size', i.shmSize),
     ...repeat('--ulimit', i.ulimit),
     ...repeat('--add-host', i.addHosts),
+    ...repeat('--allow', i.allow),
+    ...optional('--cgroup-parent', i.cgroupParent),
     ...(i.noCache ? ['--no-cache'] : []),
+    ...repeat('--no-cache-filter', i.noCacheFilters),
     ...(i.pull ? ['--pull'] : []),
     ...(i.load && !plan.pushLoads ? ['--load'] : []),
     ...(plan.push ? ['--push'] : []),

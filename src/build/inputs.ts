@@ -1,6 +1,7 @@
 /** The build stage's inputs, named and read as docker/build-push-action reads them, checked up front. */
 import { parseList } from '../common/lists.js';
 import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
+import { checkAttests } from './attestations.js';
 import { checkCacheEntries } from './cache.js';
 import { parsePlatform } from './platforms.js';
 import { parseReference } from '../common/reference.js';
@@ -30,15 +31,22 @@ export interface BuildInputs {
   outputs: string[];
   provenance: string;
   sbom: string;
+  /** BuildKit attestations, one `type=...` entry each (`--attest`). */
+  attests: string[];
   labels: string[];
   annotations: string[];
   tags: string[];
   noCache: boolean;
+  /** Stages built without the cache (`--no-cache-filter`). */
+  noCacheFilters: string[];
   pull: boolean;
   network: string;
   shmSize: string;
   ulimit: string[];
   addHosts: string[];
+  /** Extra privileges for the build (`--allow`): network.host, security.insecure ... */
+  allow: string[];
+  cgroupParent: string;
   builder: string;
   call: string;
 }
@@ -106,15 +114,19 @@ export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
     outputs: parseList(source('outputs'), { ignoreComma: true, quote: false }),
     provenance: source('provenance'),
     sbom: source('sbom'),
+    attests: lines('attests'),
     labels: lines('labels'),
     annotations: lines('annotations'),
     tags: list('tags'),
     noCache: booleanFrom(source, 'no-cache'),
+    noCacheFilters: list('no-cache-filters'),
     pull: booleanFrom(source, 'pull'),
     network: source('network'),
     shmSize: source('shm-size'),
     ulimit: lines('ulimit'),
     addHosts: list('add-hosts'),
+    allow: list('allow'),
+    cgroupParent: source('cgroup-parent'),
     builder: source('builder'),
     call: source('call')
   };
@@ -138,5 +150,13 @@ export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
   }
   checkAttestation('provenance', inputs.provenance);
   checkAttestation('sbom', inputs.sbom);
+  checkAttests(inputs.attests);
+  each(
+    'allow',
+    inputs.allow,
+    a => /^[a-z][a-z0-9.-]*(=\S+)?$/i.test(a),
+    'an entitlement such as network.host'
+  );
+  each('no-cache-filters', inputs.noCacheFilters, f => /^\S+$/.test(f), 'a stage name');
   return inputs;
 }

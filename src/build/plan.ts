@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { resolve } from 'node:path';
 import { InputError } from '../common/runner.js';
+import { effectiveAttestation } from './attestations.js';
 import { indexAnnotations, makesIndex, mergeKeyed, mergeUnique } from './annotations.js';
 import { features, NEWEST, OLDEST_SUPPORTED, requireFeature, SINCE } from './buildx.js';
 import { planCache, type CachePlan } from './cache.js';
@@ -96,6 +97,7 @@ export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: Resolve
   requireFeature(version, 'annotations', 'annotations', inputs.annotations.join(', '));
   requireFeature(version, 'attestations', 'provenance', inputs.provenance);
   requireFeature(version, 'attestations', 'sbom', inputs.sbom);
+  requireFeature(version, 'attestations', 'attests', inputs.attests.join(', '));
   requireFeature(version, 'call', 'call', inputs.call);
   const warnings: string[] = [];
   let annotations = mergeUnique(meta.annotations ?? [], inputs.annotations);
@@ -117,8 +119,8 @@ export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: Resolve
   if (has.annotations && !evaluating && exportsImage(inputs, decision.push)) {
     const index = makesIndex({
       platforms: inputs.platforms,
-      provenance: inputs.provenance,
-      sbom: inputs.sbom,
+      provenance: effectiveAttestation('provenance', inputs.provenance, inputs.attests),
+      sbom: effectiveAttestation('sbom', inputs.sbom, inputs.attests),
       attestationsByDefault: has.attestations && !ctx.env.BUILDX_NO_DEFAULT_ATTESTATIONS
     });
     if (index) annotations = [...annotations, ...indexAnnotations(labels, annotations)];

@@ -2,6 +2,7 @@
 import { FAILSAFE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
 import { authKey, checkRegistry, isGhcr } from '../common/reference.js';
+import { checkScope } from './scope.js';
 
 export interface LoginTarget {
   registry: string;
@@ -9,6 +10,8 @@ export interface LoginTarget {
   password: string;
   /** The password is the `github-token` input (GITHUB_TOKEN unless changed). */
   githubToken: boolean;
+  /** Credentials for buildx alone, for this repository and/or actions (`myorg/app@push`, `@push`). */
+  scope?: string;
 }
 
 export interface LoginInputs {
@@ -20,6 +23,7 @@ interface Raw {
   registry: string;
   username: string;
   password: string;
+  scope?: string;
 }
 
 function fillDefaults(raw: Raw, where: string, githubToken: string, actor: string): LoginTarget {
@@ -42,7 +46,9 @@ function fillDefaults(raw: Raw, where: string, githubToken: string, actor: strin
     const hint = isGhcr(registry) ? ' (or set github-token)' : '';
     throw new InputError(`${name('password')} is required to log in to ${registry}${hint}`);
   }
-  return { registry, username, password, githubToken: fromToken };
+  const scope = raw.scope ?? '';
+  checkScope(scope, name('scope'));
+  return { registry, username, password, githubToken: fromToken, ...(scope ? { scope } : {}) };
 }
 
 function field(entry: Record<string, unknown>, key: string, where: string): string {
@@ -74,10 +80,12 @@ export function parseRegistryAuth(yaml: string): Raw[] {
       );
     }
     const e = entry as Record<string, unknown>;
+    const scope = field(e, 'scope', where);
     return {
       registry: field(e, 'registry', where),
       username: field(e, 'username', where),
-      password: field(e, 'password', where)
+      password: field(e, 'password', where),
+      ...(scope ? { scope } : {})
     };
   });
 }
@@ -87,11 +95,16 @@ export function readLoginInputs(source: InputSource = stepInputs, env = process.
   const registryAuth = source('registry-auth');
   const githubToken = source('github-token');
   const actor = env.GITHUB_ACTOR ?? '';
-  const single = { registry: source('registry'), username: source('username'), password: source('password') };
+  const single = {
+    registry: source('registry'),
+    username: source('username'),
+    password: source('password'),
+    scope: source('scope')
+  };
 
   let logins: LoginTarget[];
   if (registryAuth) {
-    const used = (['registry', 'username', 'password'] as const).filter(k => single[k] !== '');
+    const used = (['registry', 'username', 'password', 'scope'] as const).filter(k => single[k] !== '');
     if (used.length > 0) {
       throw new InputError(`Input "registry-auth" cannot be combined with "${used.join('", "')}"`);
     }
@@ -104,9 +117,13 @@ export function readLoginInputs(source: InputSource = stepInputs, env = process.
 
   const seen = new Set<string>();
   for (const login of logins) {
-    const host = authKey(login.registry);
-    if (seen.has(host)) throw new InputError(`Input "registry-auth" lists ${login.registry} twice`);
-    seen.add(host);
+    // One registry may appear once per scope: the main config and each scoped one hold one login.
+    const key = `${authKey(login.registry)} ${login.scope ?? ''}`;
+    if (seen.has(key)) {
+      const scoped = login.scope ? ` with scope ${login.scope}` : '';
+      throw new InputError(`Input "registry-auth" lists ${login.registry}${scoped} twice`);
+    }
+    seen.add(key);
   }
   return { logins, logout };
 }

@@ -1,4 +1,5 @@
 /** The login stage: `docker login --password-stdin` per registry; the post step logs out of exactly those. */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { errorLine, exec, ExecError } from '../common/exec.js';
 import { getState, info, saveState, setOutput, setSecret, warning } from '../common/runner.js';
 import {
@@ -13,6 +14,7 @@ import {
 import { deniedHint, tokenKind } from '../common/denied-hints.js';
 import type { LoginInputs, LoginTarget } from './inputs.js';
 import { authKey, isDockerHub } from '../common/reference.js';
+import { scopedConfigDir } from './scope.js';
 
 export { readLoginInputs } from './inputs.js';
 
@@ -22,6 +24,10 @@ export interface LoggedIn {
   registry: string;
   /** The state entry holding the credentials the config held for this registry before. */
   restore?: string;
+  /** The config folder of a scoped login (DOCKER_CONFIG for its login and logout). */
+  configDir?: string;
+  /** The scoped config file did not exist before: the post step removes it once it holds no login. */
+  created?: boolean;
 }
 
 export interface LoginResult {
@@ -61,9 +67,13 @@ export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promi
   const env = deps.env ?? process.env;
   for (const login of inputs.logins) setSecret(login.password);
 
-  const file = configPath(env);
   const done: LoggedIn[] = [];
   for (const [n, login] of inputs.logins.entries()) {
+    const scoped = scopedConfigDir(login.registry, login.scope, env);
+    const loginEnv = scoped ? { ...env, DOCKER_CONFIG: scoped } : env;
+    const file = configPath(loginEnv);
+    const created = scoped !== '' && !existsSync(file);
+    if (scoped) mkdirSync(scoped, { recursive: true, mode: 0o700 });
     // The state keeps only what the post step needs to put back the credentials this login
     // replaces (their `auth`/`identitytoken`, no other field), each written once under its own key;
     // the list saved after every login names registries and those keys, never credentials.
@@ -72,18 +82,27 @@ export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promi
       : undefined;
     const restore = earlier ? `${LOGIN_STATE}-restore-${n}` : undefined;
     if (earlier && restore) saveState(restore, earlier);
-    info(`Logging in to ${isDockerHub(login.registry) ? 'Docker Hub' : login.registry} as ${login.username}`);
+    const where = isDockerHub(login.registry) ? 'Docker Hub' : login.registry;
+    const scopeNote = scoped
+      ? ` for ${login.scope} (scoped credentials in ${scoped}, read by buildx 0.31 or newer)`
+      : '';
+    info(`Logging in to ${where} as ${login.username}${scopeNote}`);
     try {
       await run('docker', ['login', '--username', login.username, '--password-stdin', login.registry], {
         input: login.password,
-        env
+        env: loginEnv
       });
     } catch (err) {
       if (!(err instanceof ExecError)) throw err;
       const line = errorLine(err.result.stderr) || errorLine(err.result.stdout);
       throw new Error(loginFailure(login, line, env.GITHUB_EVENT_NAME), { cause: err });
     }
-    done.push(restore ? { registry: login.registry, restore } : { registry: login.registry });
+    done.push({
+      registry: login.registry,
+      ...(restore ? { restore } : {}),
+      ...(scoped ? { configDir: scoped } : {}),
+      ...(created ? { created } : {})
+    });
     // Saved after each login, so that the post step also logs out when a later login fails.
     if (inputs.logout) saveState(LOGIN_STATE, { registries: done });
   }
@@ -113,19 +132,36 @@ export async function postLogin(deps: LoginDeps = {}): Promise<void> {
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
   const logged = parseLoginState(getState(LOGIN_STATE));
-  for (const { registry } of logged) {
-    const result = await run('docker', ['logout', registry], { env, allowFailure: true });
-    if (result.code === 0) info(`Logged out of ${registry}`);
-    else warning(`Logout of ${registry} failed: ${errorLine(result.stderr) || `exit code ${result.code}`}`);
+  const envOf = (dir?: string) => (dir ? { ...env, DOCKER_CONFIG: dir } : env);
+  for (const { registry, configDir } of logged) {
+    const result = await run('docker', ['logout', registry], { env: envOf(configDir), allowFailure: true });
+    const scoped = configDir ? ` (scoped, ${configDir})` : '';
+    if (result.code === 0) info(`Logged out of ${registry}${scoped}`);
+    else
+      warning(
+        `Logout of ${registry}${scoped} failed: ${errorLine(result.stderr) || `exit code ${result.code}`}`
+      );
   }
-  const restores: Record<string, AuthEntry> = {};
-  for (const { registry, restore } of logged) {
+  // Earlier credentials go back into the config file they came from.
+  const restores = new Map<string, Record<string, AuthEntry>>();
+  for (const { registry, restore, configDir } of logged) {
     const entry = restore ? restorable(parseEntry(getState(restore))) : undefined;
-    if (entry) restores[authKey(registry)] = entry;
+    if (!entry) continue;
+    const file = configPath(envOf(configDir));
+    restores.set(file, { ...restores.get(file), [authKey(registry)]: entry });
   }
-  if (Object.keys(restores).length > 0) {
-    const file = configPath(env);
-    writeConfig(file, withEntries(readConfig(file), restores));
-    info(`Restored the earlier credentials for ${Object.keys(restores).join(', ')}`);
+  for (const [file, entries] of restores) {
+    writeConfig(file, withEntries(readConfig(file), entries));
+    info(`Restored the earlier credentials for ${Object.keys(entries).join(', ')}`);
   }
+  for (const { configDir, created } of logged) {
+    if (created && configDir) removeIfEmpty(configPath(envOf(configDir)));
+  }
+}
+
+/** Removes a scoped config file this step created once no login is left in it. */
+function removeIfEmpty(file: string): void {
+  const config = readConfig(file);
+  const { auths, ...rest } = config;
+  if (Object.keys(rest).length === 0 && Object.keys(auths ?? {}).length === 0) rmSync(file, { force: true });
 }

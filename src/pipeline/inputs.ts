@@ -15,6 +15,8 @@ const FROM_META = null;
 export function rootName(stage: Stage, name: string): string | null {
   if (stage === 'meta' && name === 'context') return 'meta-context';
   if (stage === 'build' && ['tags', 'labels', 'annotations'].includes(name)) return FROM_META;
+  // The root action logs in for its own pushes and merges, which read the main Docker config.
+  if (stage === 'login' && name === 'scope') return null;
   if (stage === 'prune') return `prune-${name}`;
   return name;
 }

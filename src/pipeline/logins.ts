@@ -60,6 +60,13 @@ export function checkDockerHubPair(username: string, token: string): void {
 export function checkUserLogins(root: InputSource, env: NodeJS.ProcessEnv, pushing: boolean): void {
   const set = SINGLE.filter(name => root(name) !== '');
   const registryAuth = root('registry-auth');
+  // The root action logs in for its own pushes and merges, which read the main Docker config.
+  parseRegistryAuth(registryAuth || '[]').forEach((e, i) => {
+    if (e.scope)
+      throw new InputError(
+        `Input "registry-auth" item ${i + 1} has a scope, which only the login stage takes: the root action's pushes and merges read the main Docker config`
+      );
+  });
   if (!pushing) {
     booleanFrom(root, 'logout', true);
     if (set.length > 0) checkRegistry(root('registry'), 'registry');

@@ -102,8 +102,11 @@ export async function runPipeline(
   await writeMetaOutputs(meta);
   const platform = p.mode === 'platform' ? build!.platforms[0] : '';
   const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
-  // The build's own decision (its tags, its event, `call`) decides the logins as well.
-  const decided = named('build', () => resolvePush(buildInputs, { tags }, env));
+  // The build's own decision (its tags, its event, `call`) decides the logins as well. A merge
+  // publishes only what the platform jobs pushed, so it decides as they did, with their handoff tags.
+  const decidedTags =
+    p.mode === 'merge' ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platforms[0]) : tags;
+  const decided = named('build', () => resolvePush(buildInputs, { tags: decidedTags }, env));
   const pruneChoice = p.prune
     ? named('prune', () => {
         const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
@@ -116,7 +119,7 @@ export async function runPipeline(
       })
     : undefined;
 
-  const pushing = p.mode === 'merge' || decided.push;
+  const pushing = decided.push;
   // Prune only after a push, never a platform's hand-off, and only packages this run pushed.
   const pruning = pruneChoice !== undefined && pushing && p.mode !== 'platform';
   if (pruning && pruneChoice.skip) notice(pruneChoice.skip);
@@ -153,7 +156,10 @@ export async function runPipeline(
   if (loginInputs) await runLogin(loginInputs);
 
   let digest = '';
-  if (p.mode === 'merge') {
+  if (p.mode === 'merge' && !pushing) {
+    notice(`Nothing to merge: the platform jobs of this run pushed no image (${decided.reason})`);
+    setOutput('digest', '');
+  } else if (p.mode === 'merge') {
     prepareAttest(attest, true, env);
     const merged = await runMerge({
       images: meta.images,

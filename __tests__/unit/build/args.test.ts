@@ -77,7 +77,60 @@ describe('buildArgv', () => {
       plan({ noCache: true, pull: true, load: true }, { push: true }),
       ['--no-cache', '--pull', '--load', '--push']
     ],
-    ['a created builder', plan({}, { builder: 'push-to-image-1-ab' }), ['--builder', 'push-to-image-1-ab']]
+    ['a created builder', plan({}, { builder: 'push-to-image-1-ab' }), ['--builder', 'push-to-image-1-ab']],
+    [
+      'allow, each entitlement',
+      plan({ allow: ['network.host', 'security.insecure'] }),
+      ['--allow', 'network.host', '--allow', 'security.insecure']
+    ],
+    ['cgroup-parent', plan({ cgroupParent: 'builds.slice' }), ['--cgroup-parent', 'builds.slice']],
+    [
+      'no-cache-filters, each stage, after no-cache',
+      plan({ noCache: true, noCacheFilters: ['deps', 'test'] }),
+      ['--no-cache', '--no-cache-filter', 'deps', '--no-cache-filter', 'test']
+    ],
+    [
+      'attests, each entry',
+      plan({ attests: ['type=sbom,generator=docker/buildkit-syft-scanner', 'type=provenance,mode=max'] }),
+      ['--attest', 'type=sbom,generator=docker/buildkit-syft-scanner', '--attest', 'type=provenance,mode=max']
+    ],
+    [
+      'the provenance input wins over an attests entry of its type',
+      plan({ provenance: 'mode=min', attests: ['type=provenance,mode=max', 'type=sbom'] }),
+      ['--provenance', 'mode=min', '--attest', 'type=sbom']
+    ],
+    [
+      'the sbom input wins over an attests entry of its type, even false',
+      plan({ sbom: 'false', attests: ['type=sbom', 'type=provenance,disabled=true'] }),
+      ['--sbom', 'false', '--attest', 'type=provenance,disabled=true']
+    ],
+    [
+      'every new input together, in order',
+      plan({
+        provenance: 'false',
+        attests: ['type=sbom'],
+        addHosts: ['db:10.0.0.1'],
+        allow: ['network.host'],
+        cgroupParent: 'ci',
+        noCacheFilters: ['test'],
+        pull: true
+      }),
+      [
+        '--provenance',
+        'false',
+        '--attest',
+        'type=sbom',
+        '--add-host',
+        'db:10.0.0.1',
+        '--allow',
+        'network.host',
+        '--cgroup-parent',
+        'ci',
+        '--no-cache-filter',
+        'test',
+        '--pull'
+      ]
+    ]
   ])('%s', (_name, p, middle) => {
     expect(buildArgv(p)).toEqual([...HEAD, ...middle, ...TAIL]);
   });

@@ -74,6 +74,25 @@ describe('readBuildInputs', () => {
       { provenance: 'mode=max,builder-id=x', sbom: 'false' }
     ],
     [
+      'attests one per line, commas kept',
+      { attests: 'type=sbom,generator=image\ntype=provenance,mode=max' },
+      { attests: ['type=sbom,generator=image', 'type=provenance,mode=max'] }
+    ],
+    [
+      'allow and no-cache-filters split at commas and lines',
+      {
+        allow: 'network.host,security.insecure',
+        'no-cache-filters': 'deps\ntest',
+        'cgroup-parent': 'ci.slice'
+      },
+      {
+        allow: ['network.host', 'security.insecure'],
+        noCacheFilters: ['deps', 'test'],
+        cgroupParent: 'ci.slice'
+      }
+    ],
+    ['an entitlement with a value', { allow: 'device=nvidia.com/gpu' }, { allow: ['device=nvidia.com/gpu'] }],
+    [
       'shm-size and ulimit and hosts',
       { 'shm-size': '2g', ulimit: 'nofile=1024:2048', 'add-hosts': 'db:10.0.0.1,api=10.0.0.2' },
       { shmSize: '2g', ulimit: ['nofile=1024:2048'], addHosts: ['db:10.0.0.1', 'api=10.0.0.2'] }
@@ -111,6 +130,19 @@ describe('readBuildInputs', () => {
     [{ 'add-hosts': 'db' }, 'Input "add-hosts" item 1 "db" is not host:ip'],
     [{ ulimit: 'nofile' }, 'Input "ulimit" item 1 "nofile" is not name=soft[:hard]'],
     [{ 'shm-size': 'lots' }, 'Input "shm-size" must be a size such as 2g or 512m, got "lots"'],
+    [
+      { attests: 'mode=max' },
+      'Input "attests" item 1 "mode=max" is not type=<provenance|sbom>[,key=value...]'
+    ],
+    [
+      { attests: 'type=sbom\ntype=provenance\nTYPE=sbom,generator=x' },
+      'Input "attests" names type=sbom twice (item 3 "TYPE=sbom,generator=x"); give one entry per type'
+    ],
+    [
+      { allow: 'network host' },
+      'Input "allow" item 1 "network host" is not an entitlement such as network.host'
+    ],
+    [{ 'no-cache-filters': 'deps test' }, 'Input "no-cache-filters" item 1 "deps test" is not a stage name'],
     [
       { provenance: 'maximum' },
       'Input "provenance" must be true, false or key=value attributes, got "maximum"'

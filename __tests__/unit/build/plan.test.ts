@@ -196,6 +196,31 @@ describe('resolveBuild', () => {
     expect([r.decision.push, r.annotations]).toEqual([false, []]);
   });
 
+  test.each<[string, Partial<BuildInputs>, NodeJS.ProcessEnv, boolean]>([
+    [
+      'an sbom asked through attests',
+      { attests: ['type=sbom'] },
+      { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },
+      true
+    ],
+    ['provenance turned off through attests', { attests: ['type=provenance,disabled=true'] }, {}, false],
+    [
+      'provenance off by its input, whatever attests says',
+      { provenance: 'false', attests: ['type=provenance,mode=max'] },
+      {},
+      false
+    ],
+    ['default provenance: an index', {}, {}, true],
+    ['no attestation at all: one manifest', {}, { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' }, false]
+  ])('one platform pushed, %s: index annotations %j', (_name, i, env, index) => {
+    const r = resolveBuild(
+      inputs({ platforms: ['linux/amd64'], labels: [`${DESC}=x`], ...i }),
+      { tags: ['ghcr.io/o/app:1'] },
+      { ...ctx, env: { GITHUB_EVENT_NAME: 'push', ...env } }
+    );
+    expect(r.annotations).toEqual(index ? [`index:${DESC}=x`] : []);
+  });
+
   test.each<[string, Partial<BuildInputs>, Partial<typeof ctx>, string]>([
     ['upper case in a meta tag', {}, {}, 'Input "tags": "ghcr.io/O/app:1" has upper case'],
     [
@@ -215,6 +240,12 @@ describe('resolveBuild', () => {
       { annotations: ['a=b'] },
       { buildxVersion: '0.11.2' },
       'Input "annotations" needs buildx 0.12.0 or newer; this runner has buildx 0.11.2'
+    ],
+    [
+      'attests on buildx 0.9',
+      { attests: ['type=sbom'] },
+      { buildxVersion: '0.9.1' },
+      'Input "attests" needs buildx 0.10.0 or newer; this runner has buildx 0.9.1 (got "type=sbom")'
     ],
     [
       'sbom on buildx 0.9',
@@ -256,6 +287,12 @@ describe('planForAnyVersion: buildx may start before its version is known', () =
     [
       'registry cache and attestations asked',
       { cache: 'registry', provenance: 'mode=max', sbom: 'true' },
+      push,
+      true
+    ],
+    [
+      'attests, allow, cgroup-parent, no-cache-filters: the same on every supported buildx',
+      { attests: ['type=sbom'], allow: ['network.host'], cgroupParent: 'ci', noCacheFilters: ['test'] },
       push,
       true
     ],

@@ -23,6 +23,7 @@ describe('root inputs', () => {
     expect(rootName('prune', 'keep-n-tagged')).toBe('prune-keep-n-tagged');
     expect(rootName('build', 'tags')).toBeNull();
     expect(rootName('meta', 'tags')).toBe('tags');
+    expect(rootName('login', 'scope')).toBeNull();
   });
 
   test('a stage source reads the mapped root input, overrides first', () => {

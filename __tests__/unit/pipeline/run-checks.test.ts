@@ -126,6 +126,14 @@ describe('runPipeline checks before the first login', () => {
       'Inputs "dockerhub-username" and "dockerhub-token" go together: got only "dockerhub-username"'
     ],
     [
+      'a scoped registry-auth item, on a pull_request too: scopes are for the login stage',
+      'pull_request',
+      {
+        'registry-auth': JSON.stringify([{ registry: CLOSED, username: 'u', password: 'p', scope: '@push' }])
+      },
+      'Input "registry-auth" item 1 has a scope, which only the login stage takes'
+    ],
+    [
       'a registry that is no host, on a pull_request',
       'pull_request',
       { 'registry-auth': '', registry: 'not a host', username: 'u' },
@@ -149,6 +157,21 @@ describe('runPipeline checks before the first login', () => {
     // asserted is whether a login was tried first.
     await run('push', inputs).catch(() => undefined);
     expect(printed().includes(`Logging in to ${CLOSED}`)).toBe(logsIn);
+  });
+
+  test.each<[string, string, Record<string, string>, string]>([
+    ['a pull_request, where the platform jobs push nothing', 'pull_request', {}, 'pull_request event'],
+    ['push: false, as the platform jobs had', 'push', { push: 'false' }, 'push: false']
+  ])('mode: merge after %s: no login, no merge, one notice', async (_name, event, inputs, reason) => {
+    const outputFile = join(dir, 'outputs');
+    writeFileSync(outputFile, '');
+    process.env.GITHUB_OUTPUT = outputFile;
+    // The registry is a closed port and the builder does not exist: a login or a merge would fail.
+    await run(event, { mode: 'merge', platforms: 'linux/amd64,linux/arm64', prune: 'true', ...inputs });
+    expect(printed()).not.toContain('Logging in');
+    expect(printed().match(/^::notice::.*$/gm)).toEqual([
+      `::notice::Nothing to merge: the platform jobs of this run pushed no image (${reason})`
+    ]);
   });
 
   test("a fork's pull request: the Docker Hub username (a variable) without its token (a secret) is no error", async () => {

@@ -8,18 +8,51 @@ const source = (inputs: Record<string, string>) => (name: string) => inputs[name
 const read = (inputs: Record<string, string>) => readPruneInputs(source({ token: 't', ...inputs }), env);
 
 describe('parseDuration', () => {
+  const MIN = 60_000;
+  const HOUR = 60 * MIN;
+  const DAY = 24 * HOUR;
   test.each([
-    ['30d', 30 * 86_400_000],
-    ['2w', 14 * 86_400_000],
-    ['12h', 12 * 3_600_000],
-    ['90m', 90 * 60_000],
-    ['1w3d', 10 * 86_400_000],
-    [' 1D 12H ', 36 * 3_600_000]
+    ['30d', 30 * DAY],
+    ['90d', 90 * DAY],
+    ['2w', 14 * DAY],
+    ['12h', 12 * HOUR],
+    ['30min', 30 * MIN],
+    ['90 minutes', 90 * MIN],
+    ['45s', 45_000],
+    ['6mo', 180 * DAY],
+    ['30 days', 30 * DAY],
+    ['1 day', DAY],
+    ['2 weeks', 14 * DAY],
+    ['6 months', 180 * DAY],
+    ['1 month', 30 * DAY],
+    ['1 year', 365 * DAY],
+    ['2 years', 730 * DAY],
+    ['1y', 365 * DAY],
+    ['1w3d', 10 * DAY],
+    [' 1D 12H ', 36 * HOUR],
+    ['2w 3d', 17 * DAY],
+    ['1 year 6 months', 545 * DAY],
+    ['1 year and 6 months', 545 * DAY],
+    ['3 days, 4 hours', 3 * DAY + 4 * HOUR],
+    ['6 Months', 180 * DAY],
+    ['1h30min', 90 * MIN]
   ])('%j', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  test.each(['30', 'd', '3y', '-1d', '0d', '1.5d'])('%j is refused', text =>
-    expect(() => parseDuration(text)).toThrow()
-  );
+  test.each([
+    ['6m', '"m" could mean minutes or months: write "min" for minutes or "mo" for months'],
+    ['6M', '"m" could mean minutes or months: write "min" for minutes or "mo" for months'],
+    ['1h 30m', '"m" could mean minutes or months: write "min" for minutes or "mo" for months'],
+    ['30', 'expected a whole number and a unit'],
+    ['d', 'expected a whole number and a unit'],
+    ['', 'expected a whole number and a unit'],
+    ['-1d', 'expected a whole number and a unit'],
+    ['1.5d', 'expected a whole number and a unit'],
+    ['30 days and', 'expected a whole number and a unit'],
+    ['3 fortnights', 'unknown unit "fortnights"'],
+    ['0d', 'must be longer than zero'],
+    ['0 days 0h', 'must be longer than zero'],
+    ['99999999999999999999 years', 'is too long']
+  ])('%j is refused: %s', (text, message) => expect(() => parseDuration(text)).toThrow(message));
 });
 
 describe('tag patterns', () => {
@@ -103,7 +136,11 @@ describe('readPruneInputs', () => {
     [{ 'max-deletions': '0' }, 'Input "max-deletions" must be a whole number of at least 1, got "0"'],
     [
       { 'older-than': '30' },
-      'Input "older-than" is invalid, got "30": expected a number and a unit (s, m, h, d, w), e.g. 30d'
+      'Input "older-than" is invalid, got "30": expected a whole number and a unit (s, min, h, d, w, mo, y or the words: minutes, days, months ...), e.g. 30d or 6 months'
+    ],
+    [
+      { 'older-than': '6m' },
+      'Input "older-than" is invalid, got "6m": "m" could mean minutes or months: write "min" for minutes or "mo" for months'
     ],
     [
       { 'keep-tags': 'regex:(' },
