@@ -226,6 +226,6 @@ test('a subject the registry does not have: a named error, nothing uploaded', as
       bytes: Buffer.from('b'),
       artifactType: BUNDLE_TYPE
     })
-  ).rejects.toThrow(`HEAD o/app@${missing}: the image is not in the registry`);
+  ).rejects.toThrow(`GET o/app@${missing}: the image is not in the registry`);
   expect(blobs.size).toBe(0);
 });

@@ -93,10 +93,15 @@ async function hasReferrersApi(
 /** Attaches an artifact to `subject`; the subject must be in the repository. */
 export async function attachArtifact(client: RegistryClient, a: ArtifactToAttach): Promise<Attached> {
   const { repository } = a;
-  const head = await client.headManifest(repository, a.subject);
-  if (!head)
-    throw new RegistryError(`HEAD ${repository}@${a.subject}: the image is not in the registry`, 404);
-  const subject: Descriptor = { mediaType: head.mediaType, digest: a.subject, size: head.size };
+  // read whole (at most 4 MiB): its size is the one in the subject descriptor, whatever a HEAD says
+  const found = await client.getManifest(repository, a.subject);
+  if (!found)
+    throw new RegistryError(`GET ${repository}@${a.subject}: the image is not in the registry`, 404);
+  const subject: Descriptor = {
+    mediaType: parseManifest(found.bytes, found.mediaType).mediaType,
+    digest: a.subject,
+    size: found.bytes.length
+  };
   const layer: Descriptor = {
     mediaType: a.artifactType,
     digest: await pushBlob(client, repository, a.bytes),
