@@ -187,7 +187,7 @@ test('a prune after two releases keeps the kept release attested and takes the o
   const res = await runAction({
     action: 'prune/action.yml',
     inputs: { registry: ghcr.registry, packages: 'app', 'keep-n-tagged': '1' },
-    env: { GITHUB_API_URL: ghcr.apiUrl },
+    env: { GITHUB_API_URL: ghcr.apiUrl, DOCKER_CONFIG: ghcr.dockerConfig() },
     githubToken: ghcr.token
   });
   expect(res.errors).toEqual([]);

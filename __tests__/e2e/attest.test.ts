@@ -4,10 +4,10 @@
  * attached in each registry, where cosign verifies it; and the cases where nothing may be attested.
  */
 import { jest } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../support/action-runner.js';
+import { readFileSync } from 'node:fs';
+import { parseReference } from '../../src/common/reference.js';
+import { RegistryClient as OciClient } from '../../src/common/registry/client.js';
+import { attachArtifact } from '../../src/common/registry/referrers.js';
 import { runAction, type RunOptions } from '../support/action-runner.js';
 import { RegistryClient } from '../support/registry-client.js';
 import { startSigstore, type Sigstore } from '../support/sigstore/index.js';
@@ -60,29 +60,20 @@ function context(): string {
   return buildContext(tok, `FROM e2e-base\nCOPY hello.txt /hello.txt\nLABEL test.token=${tok}\n`);
 }
 
-/** Attaches a bundle to an image as the action does (@sigstore/oci, run outside jest's module system). */
-function attach(image: string, digest: string, bundle: object): void {
-  const file = join(sigstore.hostsFile, '..', `bundle-${digest.slice(7, 19)}.json`);
-  writeFileSync(file, JSON.stringify(bundle));
-  const script = `
-    import { attachArtifactToImage } from '@sigstore/oci';
-    import { readFileSync } from 'node:fs';
-    const [image, digest, file, username, password] = process.argv.slice(1);
-    await attachArtifactToImage({
-      imageName: image, imageDigest: digest, artifact: readFileSync(file),
-      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-      annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' },
-      credentials: { username, password }
-    });`;
-  const r = spawnSync(
-    process.execPath,
-    ['--input-type=module', '-e', script, image, digest, file, USER, PASSWORD],
-    {
-      cwd: ROOT,
-      encoding: 'utf8'
+/** Attaches a bundle to an image as the action does (the project's own registry client). */
+async function attach(image: string, digest: string, bundle: object): Promise<void> {
+  const { registry, path } = parseReference(image);
+  const client = new OciClient({ registry, credentials: { username: USER, password: PASSWORD } });
+  await attachArtifact(client, {
+    repository: path,
+    subject: digest,
+    bytes: Buffer.from(JSON.stringify(bundle)),
+    artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    annotations: {
+      'dev.sigstore.bundle.content': 'dsse-envelope',
+      'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1'
     }
-  );
-  if (r.status !== 0) throw new Error(`attaching failed: ${r.stderr}`);
+  });
 }
 
 let sigstore: Sigstore;
@@ -210,7 +201,7 @@ test('cosign rejects another digest, and a bundle whose payload was altered', as
     .toString('utf8')
     .replaceAll(signed.outputs.digest.slice(7), other.slice(7));
   bundle.dsseEnvelope.payload = Buffer.from(payload).toString('base64');
-  attach(images[0], other, bundle);
+  await attach(images[0], other, bundle);
   const altered = verifyAttestation(`${images[0]}@${other}`, opts);
   expect(altered.code).not.toBe(0);
   expect(altered.output).toMatch(/signature|verif/i);

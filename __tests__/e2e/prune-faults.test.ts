@@ -35,7 +35,7 @@ function prune(pkg: string): Promise<StepResult> {
   return runAction({
     action: 'prune/action.yml',
     inputs: { registry: ghcr.registry, packages: pkg, 'older-than': '1d' },
-    env: { GITHUB_API_URL: ghcr.apiUrl },
+    env: { GITHUB_API_URL: ghcr.apiUrl, DOCKER_CONFIG: ghcr.dockerConfig() },
     githubToken: ghcr.token
   });
 }

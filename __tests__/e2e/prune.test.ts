@@ -99,7 +99,7 @@ function prune(inputs: Record<string, string>): Promise<StepResult> {
   return runAction({
     action: 'prune/action.yml',
     inputs: { ...policy, registry: ghcr.registry, ...inputs },
-    env: { GITHUB_API_URL: ghcr.apiUrl },
+    env: { GITHUB_API_URL: ghcr.apiUrl, DOCKER_CONFIG: ghcr.dockerConfig() },
     githubToken: ghcr.token
   });
 }

@@ -126,7 +126,7 @@ async function ours(ready, sc) {
     'keep-n-tagged': String(sc.keepNTagged),
     'dry-run': String(sc.dryRun)
   };
-  const inputs = readPruneInputs(name => values[name] ?? '', {});
+  const inputs = readPruneInputs(name => values[name] ?? '', {}, { credentialsGiven: () => true });
   const github = createGitHub({
     token: ready.token,
     baseUrl: ready.apiUrl,

@@ -108,7 +108,9 @@ async function main(): Promise<void> {
       env: {
         GITHUB_API_URL: ghcr.apiUrl,
         GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-        GITHUB_REPOSITORY_OWNER: OWNER
+        GITHUB_REPOSITORY_OWNER: OWNER,
+        // the stand-in is not ghcr.io: the token goes to it only as a login of its own
+        DOCKER_CONFIG: ghcr.dockerConfig()
       },
       githubToken: INSTALLATION_TOKEN
     });

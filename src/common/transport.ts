@@ -3,12 +3,17 @@
  * Node's built-in fetch ignores HTTPS_PROXY and opens a new connection after every HEAD request,
  * which against a TLS registry means a handshake per HEAD; this one reuses connections for every
  * method. Redirects are followed as fetch follows them (303, and 301/302 after a POST, become a GET),
- * and the `authorization` header never goes to another origin.
+ * and the `authorization` header never goes to another origin. A body is read up to a limit
+ * (answer-size.ts): `maxBytes` of the request, else the fetch's own.
  */
 import type http from 'node:http';
+import { ANSWER_MAX_BYTES, endpointOf, readAtMost } from './answer-size.js';
 import { Routes } from './proxy.js';
 
-export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
+/** A fetch's options, plus the most bytes of the answer's body to read. */
+export type FetchInit = RequestInit & { maxBytes?: number };
+
+export type FetchLike = (url: string, init?: FetchInit) => Promise<Response>;
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
@@ -36,32 +41,42 @@ function bodyOf(init: RequestInit): Body {
   throw new TypeError('request bodies are strings or bytes');
 }
 
-/** A fetch with one pool of `maxSockets` connections per route. */
-export function keepAliveFetch(maxSockets: number, env: NodeJS.ProcessEnv = process.env): FetchLike {
+/**
+ * A fetch with one pool of `maxSockets` connections per route; bodies are read up to `maxBytes`
+ * (default 16 MiB) unless a request asks for less or more.
+ */
+export function keepAliveFetch(
+  maxSockets: number,
+  env: NodeJS.ProcessEnv = process.env,
+  maxBytes = ANSWER_MAX_BYTES
+): FetchLike {
   const routes = new Routes({ keepAlive: true, maxSockets }, env);
   const once = (
     url: URL,
     method: string,
     headers: Record<string, string>,
     body: Body,
+    limit: number,
     signal?: AbortSignal | null
   ) =>
     new Promise<Response>((resolve, reject) => {
       const req = routes.request(url, { method, headers, signal: signal ?? undefined }, res => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const status = res.statusCode ?? 502;
-          const content = method === 'HEAD' || NULL_BODY.has(status) ? null : Buffer.concat(chunks);
-          const response = new Response(content, {
+        const status = res.statusCode ?? 502;
+        const empty = method === 'HEAD' || NULL_BODY.has(status);
+        readAtMost(
+          res,
+          empty ? Infinity : limit,
+          endpointOf(method, url),
+          res.headers['content-length']
+        ).then(bytes => {
+          const response = new Response(empty ? null : bytes, {
             status,
             statusText: res.statusMessage,
             headers: toHeaders(res.headers)
           });
           Object.defineProperty(response, 'url', { value: url.href });
           resolve(response);
-        });
+        }, reject);
       });
       req.on('error', reject);
       req.end(body);
@@ -72,7 +87,7 @@ export function keepAliveFetch(maxSockets: number, env: NodeJS.ProcessEnv = proc
     let headers = plainHeaders(init.headers);
     let body = bodyOf(init);
     for (let hops = 0; ; hops++) {
-      const res = await once(url, method, headers, body, init.signal);
+      const res = await once(url, method, headers, body, init.maxBytes ?? maxBytes, init.signal);
       const location = res.headers.get('location');
       if (!REDIRECT.has(res.status) || !location || init.redirect === 'manual' || hops >= MAX_REDIRECTS)
         return res;

@@ -1,5 +1,6 @@
 /** The GitHub REST calls the stage makes: repository data, a commit's date, the Git tags. */
 import { httpGet } from '../common/http-get.js';
+import { PageWalk, pageNumber, parseLinkHeader } from '../common/pages.js';
 import type { RepoInfo } from './labels.js';
 
 export interface ApiTarget {
@@ -11,6 +12,11 @@ export interface ApiTarget {
 }
 
 const TIMEOUT_MS = 10_000;
+/**
+ * matching-refs pages read at most: GitHub answers with every matching ref at once, so one page is
+ * the rule; a Link beyond this many pages is a broken or hostile answer.
+ */
+export const REF_PAGES_MAX = 100;
 
 async function get(url: string, token: string): Promise<{ body: unknown; link: string }> {
   const headers: Record<string, string> = {
@@ -38,8 +44,8 @@ async function getJson(url: string, token: string): Promise<Record<string, unkno
 }
 
 /** The `rel="next"` address of a Link header, if any. */
-export function nextLink(link: string): string | undefined {
-  return /<([^>]+)>\s*;\s*rel="next"/.exec(link)?.[1];
+export function nextLink(link: string, base?: string): string | undefined {
+  return parseLinkHeader(link, base).get('next');
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -76,23 +82,25 @@ export async function fetchCommitDate(t: ApiTarget, sha: string): Promise<Date> 
 }
 
 /**
- * GET /repos/{owner}/{repo}/git/matching-refs/tags, across every page the Link header names: the
- * names of the repository's Git tags.
+ * GET /repos/{owner}/{repo}/git/matching-refs/tags, across the pages the Link header names (at most
+ * `maxPages`, none twice, none on another host): the names of the repository's Git tags.
  */
-export async function fetchTagNames(t: ApiTarget): Promise<string[]> {
+export async function fetchTagNames(t: ApiTarget, maxPages = REF_PAGES_MAX): Promise<string[]> {
   const names: string[] = [];
   const origin = new URL(t.baseUrl).origin;
-  const seen = new Set<string>();
-  let url: string | undefined = `${repoUrl(t)}/git/matching-refs/tags`;
-  while (url && !seen.has(url)) {
-    seen.add(url);
+  const first = `${repoUrl(t)}/git/matching-refs/tags`;
+  const walk = new PageWalk(`GET ${first}`, maxPages);
+  for (let url: string | undefined = first; url;) {
     if (new URL(url).origin !== origin) throw new Error(`the next page is on another host: ${url}`);
+    walk.visit(new URL(url).href);
     const { body, link } = await get(url, t.token);
     if (!Array.isArray(body)) throw new Error('the answer is not a list of references');
     for (const item of body as { ref?: unknown }[]) {
       if (typeof item?.ref === 'string') names.push(item.ref.replace(/^refs\/tags\//, ''));
     }
-    url = nextLink(link);
+    const links = parseLinkHeader(link, url);
+    walk.checkLast(pageNumber(links.get('last')));
+    url = links.get('next');
   }
   return names;
 }

@@ -32,6 +32,8 @@ import { readMetaInputs } from '../meta/inputs.js';
 import { runMeta, type MetaResult } from '../meta/main.js';
 import { writeMetaOutputs } from '../meta/outputs.js';
 import { readPruneInputs, runPrune, writePruneOutputs } from '../prune/main.js';
+import { authKey } from '../common/reference.js';
+import { dockerConfigCredentials } from '../common/registry/credentials.js';
 import { handoffRefs } from './handoff.js';
 import { defaultImages, pruneSelection } from './images.js';
 import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
@@ -107,6 +109,27 @@ export async function runPipeline(
   const decidedTags =
     p.mode === 'merge' ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platforms[0]) : tags;
   const decided = named('build', () => resolvePush(buildInputs, { tags: decidedTags }, env));
+  const loginSources = {
+    images: meta.images,
+    registry: root('registry'),
+    username: root('username'),
+    password: root('password'),
+    registryAuth: root('registry-auth'),
+    dockerhubUsername: p.dockerhubUsername,
+    dockerhubToken: p.dockerhubToken
+  };
+  /** Registries this run logs in to with a password of their own (login inputs are checked later). */
+  const loginsGiven = () => {
+    try {
+      return new Set(
+        loginEntries(loginSources)
+          .filter(e => e.password)
+          .map(e => authKey(e.registry))
+      );
+    } catch {
+      return new Set<string>();
+    }
+  };
   const pruneChoice = p.prune
     ? named('prune', () => {
         const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
@@ -115,7 +138,13 @@ export async function runPipeline(
         const overrides: Record<string, string> = chosen.packages
           ? { packages: chosen.packages.join('\n') }
           : {};
-        return { inputs: readPruneInputs(stageSource(root, 'prune', overrides), env), skip: chosen.skip };
+        // credentials for a registry other than GitHub's: a login of this run, or the Docker config
+        const credentialsGiven = (host: string) =>
+          loginsGiven().has(authKey(host)) || dockerConfigCredentials(host, env) !== undefined;
+        return {
+          inputs: readPruneInputs(stageSource(root, 'prune', overrides), env, { credentialsGiven }),
+          skip: chosen.skip
+        };
       })
     : undefined;
 
@@ -125,17 +154,7 @@ export async function runPipeline(
   if (pruning && pruneChoice.skip) notice(pruneChoice.skip);
   const pruneInputs = pruning && !pruneChoice.skip ? pruneChoice.inputs : undefined;
   checkUserLogins(root, env, pushing);
-  const entries = pushing
-    ? loginEntries({
-        images: meta.images,
-        registry: root('registry'),
-        username: root('username'),
-        password: root('password'),
-        registryAuth: root('registry-auth'),
-        dockerhubUsername: p.dockerhubUsername,
-        dockerhubToken: p.dockerhubToken
-      })
-    : [];
+  const entries = pushing ? loginEntries(loginSources) : [];
   checkAddedLogins(entries, root('github-token'), env.GITHUB_ACTOR ?? '');
   const loginInputs =
     entries.length > 0

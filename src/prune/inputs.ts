@@ -1,6 +1,7 @@
 /** The prune stage's inputs, validated together before any request is made. */
 import { parseList } from '../common/lists.js';
-import { isHost } from '../common/reference.js';
+import { isHost, registryHost } from '../common/reference.js';
+import { dockerConfigCredentials } from '../common/registry/credentials.js';
 import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
 import { parseDuration } from './duration.js';
 import type { Policy } from './model.js';
@@ -12,6 +13,11 @@ export interface PruneInputs {
   /** Package names as GHCR has them (lowercase, nested with `/`). */
   packages: string[];
   registry: string;
+  /**
+   * What the registry gets: the token (GitHub's own container registry only), or the credentials
+   * given for it in the Docker config.
+   */
+  registryLogin: 'token' | 'docker-config';
   policy: Policy;
   dryRun: boolean;
   maxDeletions: number;
@@ -52,10 +58,53 @@ function packages(source: InputSource, env: NodeJS.ProcessEnv): string[] {
   });
 }
 
+/**
+ * GitHub's container registry for the server the job runs on: ghcr.io for github.com, else
+ * `containers.<host>` (GitHub Enterprise Server with subdomain isolation, GHE.com).
+ */
+export function githubContainerHost(serverUrl: string | undefined): string {
+  let host = 'github.com';
+  try {
+    host = new URL(serverUrl || 'https://github.com').host.toLowerCase();
+  } catch {
+    // an unreadable server URL: github.com
+  }
+  return host === 'github.com' ? 'ghcr.io' : `containers.${host}`;
+}
+
+/** Whether credentials for `registry` were given: by default, inline in the Docker config. */
+export type CredentialsGiven = (registry: string) => boolean;
+
+const inDockerConfig =
+  (env: NodeJS.ProcessEnv): CredentialsGiven =>
+  registry =>
+    dockerConfigCredentials(registry, env) !== undefined;
+
+/**
+ * The token goes only to GitHub's own container registry; any other registry needs credentials
+ * given for it, or the input that names it is refused.
+ */
+function registryLogin(
+  input: 'registry',
+  registry: string,
+  env: NodeJS.ProcessEnv,
+  given: CredentialsGiven
+): PruneInputs['registryLogin'] {
+  const host = registryHost(registry);
+  const own = githubContainerHost(env.GITHUB_SERVER_URL);
+  if (host === own) return 'token';
+  if (given(host)) return 'docker-config';
+  throw new InputError(
+    `Input "${input}" is "${host}", which is not GitHub's container registry (${own}): the token goes ` +
+      `only there, so log in to ${host} first (the login stage, registry-auth, or docker login)`
+  );
+}
+
 /** Reads and checks every input; contradictory combinations are refused with the inputs named. */
 export function readPruneInputs(
   source: InputSource = stepInputs,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { credentialsGiven?: CredentialsGiven } = {}
 ): PruneInputs {
   const token = source('token');
   if (!token) throw new InputError('Input "token" is required (the default is the workflow\'s github.token)');
@@ -103,5 +152,15 @@ export function readPruneInputs(
       'Inputs "delete-untagged" (false), "keep-n-tagged" (unset) and "delete-tags" (empty) leave nothing to delete'
     );
   }
-  return { token, owner, packages: packages(source, env), registry, policy, dryRun, maxDeletions };
+  const login = registryLogin('registry', registry, env, opts.credentialsGiven ?? inDockerConfig(env));
+  return {
+    token,
+    owner,
+    packages: packages(source, env),
+    registry,
+    registryLogin: login,
+    policy,
+    dryRun,
+    maxDeletions
+  };
 }

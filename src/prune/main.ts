@@ -4,6 +4,7 @@
  */
 import { createGitHub, type ApiStats, type GitHub } from '../common/github.js';
 import { RegistryClient } from '../common/registry/client.js';
+import { dockerConfigCredentials } from '../common/registry/credentials.js';
 import { appendSummary, info, notice, setOutput, warning } from '../common/runner.js';
 import type { ExecContext } from './executor.js';
 import type { PruneInputs } from './inputs.js';
@@ -51,7 +52,10 @@ export async function runPrune(inputs: PruneInputs, deps: PruneDeps = {}): Promi
     deps.registry ??
     new RegistryClient({
       registry: inputs.registry,
-      credentials: { username: env.GITHUB_ACTOR || 'github-actions', password: inputs.token }
+      credentials:
+        inputs.registryLogin === 'token'
+          ? { username: env.GITHUB_ACTOR || 'github-actions', password: inputs.token }
+          : dockerConfigCredentials(inputs.registry, env)
     });
   const pacer = deps.pacing === false ? unpaced({ now, sleep: wait }) : new Pacer({ now, sleep: wait });
   const onLimit = async (ms: number, what: string) => {

@@ -1,8 +1,11 @@
 /**
  * The Packages REST API for container packages: who owns them (user, organization, or the token's
- * own account), their versions (100 a page, following `Link`), deletion and restore.
+ * own account), their versions (100 a page, following `Link` up to `VERSION_PAGES_MAX` pages, never
+ * a page twice), deletion and restore.
  */
+import { AnswerTooLarge } from '../common/answer-size.js';
 import type { GitHub } from '../common/github.js';
+import { PageWalk, pageNumber, parseLinkHeader } from '../common/pages.js';
 import { mapLimit } from '../common/registry/limit.js';
 import type { PackageVersion } from './model.js';
 
@@ -35,6 +38,8 @@ export const MAX_LIMIT_WAIT_MS = 120_000;
 export const DEFAULT_LIMIT_WAIT_MS = 60_000;
 const LIMIT_ATTEMPTS = 3;
 const SERVER_RETRIES = 3;
+/** Version pages read at most: 1,000 pages of 100, 100,000 versions of one package. */
+export const VERSION_PAGES_MAX = 1000;
 
 export interface PackagesApiOptions {
   /** List pages fetched at once (default 4). */
@@ -45,6 +50,8 @@ export interface PackagesApiOptions {
   sleep?: (ms: number) => Promise<void>;
   /** First backoff after a server error, ms (default 1000; doubled each time). */
   retryDelayMs?: number;
+  /** Version pages read at most (default VERSION_PAGES_MAX). */
+  maxPages?: number;
 }
 
 interface ApiVersion {
@@ -96,13 +103,15 @@ function base(scope: OwnerScope): { prefix: string; params: Record<string, strin
   return { prefix: '/users/{username}', params: { username: scope.owner } };
 }
 
-export function lastPage(link: string | undefined): number | undefined {
-  const m = /<[^>]*[?&]page=(\d+)[^>]*>\s*;\s*rel="last"/.exec(link ?? '');
-  return m ? Number(m[1]) : undefined;
-}
-
-function hasNext(link: string | undefined): boolean {
-  return /rel="next"/.test(link ?? '');
+/** The page numbers a `Link` header names as `next` and `last`. */
+export function linkPages(link: string | undefined, base: string): { next?: number; last?: number } {
+  const links = parseLinkHeader(link ?? '', base);
+  const next = links.get('next');
+  return {
+    // a next page without a page number is the page after this one
+    ...(next ? { next: pageNumber(next) ?? 0 } : {}),
+    ...(links.has('last') ? { last: pageNumber(links.get('last')) } : {})
+  };
 }
 
 function checkVersion(v: unknown, what: string): ApiVersion {
@@ -136,6 +145,7 @@ export class PackagesApi {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly retryDelayMs: number;
+  private readonly maxPages: number;
 
   constructor(
     private readonly octokit: GitHub,
@@ -146,6 +156,11 @@ export class PackagesApi {
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
     this.retryDelayMs = opts.retryDelayMs ?? 1000;
+    this.maxPages = opts.maxPages ?? VERSION_PAGES_MAX;
+  }
+
+  private get baseUrl(): string {
+    return String(this.octokit.request.endpoint.DEFAULTS.baseUrl).replace(/\/+$/, '');
   }
 
   /**
@@ -163,6 +178,9 @@ export class PackagesApi {
         const res = await this.octokit.request(route, { ...params, request: { retries: 0 } });
         return { data: res.data as T, headers: res.headers as Record<string, string | undefined> };
       } catch (err) {
+        // an answer larger than the step reads is no transient failure
+        const cause = (err as { cause?: unknown }).cause;
+        if (cause instanceof AnswerTooLarge) throw cause;
         const e = err as HttpError;
         const wait = limitWait(e, this.now());
         if (wait !== undefined) {
@@ -208,7 +226,9 @@ export class PackagesApi {
   }
 
   /**
-   * Every version: page 1, then the rest at once when `Link` names the last page, else one by one.
+   * Every version: page 1, then the rest at once when `Link` names the last page, else one by one
+   * as each page names the next. At most `maxPages` pages, a `last` beyond them refused before any
+   * further page is read, and no page read twice (a `PaginationError` names the list).
    * `onPage` sees each page as it arrives.
    */
   async listVersions(
@@ -222,14 +242,25 @@ export class PackagesApi {
       onPage(page.versions.map(toVersion));
       return page;
     };
+    const { prefix } = base(scope);
+    const list = `${this.baseUrl}${prefix.replace(/\{\w+\}/, scope.owner)}/packages/container/${encodeURIComponent(pkg)}/versions`;
+    const walk = new PageWalk(`GET ${list}`, this.maxPages);
+    walk.visit(1);
     const first = take(await this.page(scope, pkg, 1));
-    const last = lastPage(first.link);
+    const { next, last } = linkPages(first.link, list);
+    walk.checkLast(last);
     if (last !== undefined) {
       const pages = Array.from({ length: last - 1 }, (_, i) => i + 2);
+      for (const p of pages) walk.visit(p);
       await mapLimit(pages, this.pageConcurrency, async p => take(await this.page(scope, pkg, p)));
     } else {
-      let link = first.link;
-      for (let page = 2; hasNext(link); page++) link = take(await this.page(scope, pkg, page)).link;
+      for (let page = 1, want = next; want !== undefined;) {
+        page = want || page + 1;
+        walk.visit(page);
+        const link = linkPages(take(await this.page(scope, pkg, page)).link, list);
+        walk.checkLast(link.last);
+        want = link.next;
+      }
     }
     const seen = new Set<number>();
     return all.filter(v => !seen.has(v.id) && seen.add(v.id)).map(toVersion);

@@ -1,4 +1,5 @@
 /** Fault injection shared by the stand-in's servers: latency, failing answers, hooks. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface Fault {
   method?: string;
@@ -32,6 +33,31 @@ export interface Faults {
   writeLimit?: { pointsPerMinute: number; writePoints?: number; status?: 403 | 429; windowMs?: number };
   /** Runs after a version's manifest is deleted (e.g. a concurrent push). */
   onDelete?: (repository: string, digest: string) => Promise<void>;
+  /**
+   * A broken or hostile version list: the `Link` header of each page instead of GitHub's (endless
+   * `next`, a huge `last`, a page that names itself), from the page's number and the list's URL.
+   */
+  listLink?: (page: number, listUrl: string) => string;
+  /** A broken or hostile version list: every page streamed as this many bytes of JSON white space. */
+  listBytes?: number;
+  /** A broken or hostile registry: answers a request itself when it returns true. */
+  registryAnswer?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+/** Streams `bytes` bytes of white space (valid inside JSON), as fast as the reader takes them. */
+export function streamBytes(res: ServerResponse, bytes: number): void {
+  const chunk = Buffer.alloc(1024 * 1024, 0x20);
+  let sent = 0;
+  res.on('close', () => (sent = bytes));
+  const more = () => {
+    while (sent < bytes) {
+      const n = Math.min(chunk.length, bytes - sent);
+      sent += n;
+      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void res.once('drain', more);
+    }
+    res.end();
+  };
+  more();
 }
 
 export function noFaults(): Faults {

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DOCS, linkHeader, route, versionBody, type Route, type VersionRecord } from './api-routes.js';
-import { sleep, takeFault, type Faults } from './faults.js';
+import { sleep, streamBytes, takeFault, type Faults } from './faults.js';
 import type { OpenApi } from './openapi.js';
 import type { ManifestStore } from './store.js';
 import { userView } from './users.js';
@@ -257,7 +257,15 @@ export class PackagesApiStandIn {
     const items = all.slice((page - 1) * perPage, page * perPage);
     const body = items.map(v => this.body(pc, v, deleted ? (v as Deleted).deletedAt : undefined));
     const last = Math.max(Math.ceil(all.length / perPage), 1);
-    this.send(pc, 200, body, linkHeader(pc.listUrl, perPage, page, last));
+    const { listLink, listBytes } = this.opts.faults;
+    if (listBytes !== undefined) {
+      pc.res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      return streamBytes(pc.res, listBytes);
+    }
+    const link = listLink
+      ? { link: listLink(page, pc.listUrl) }
+      : linkHeader(pc.listUrl, perPage, page, last);
+    this.send(pc, 200, body, link);
   }
 
   /** Restore re-pushes the saved manifest (children were restored first) and the tags still free. */

@@ -44,6 +44,7 @@ export function frontDoor(next: Handler, faults: Faults, stats: RegistryStats): 
     stats.byMethod[method] = (stats.byMethod[method] ?? 0) + 1;
     const latency = faults.registryLatencyMs ?? faults.latencyMs;
     if (latency) await sleep(latency);
+    if (faults.registryAnswer?.(req, res)) return;
     const fault = takeFault(faults.registry, method, req.url ?? '/');
     if (!fault) return next(req, res);
     req.resume();

@@ -1,11 +1,22 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '../../../src/common/runner.js';
 import { parseDuration } from '../../../src/prune/duration.js';
-import { DEFAULT_MAX_DELETIONS, readPruneInputs } from '../../../src/prune/inputs.js';
+import { DEFAULT_MAX_DELETIONS, githubContainerHost, readPruneInputs } from '../../../src/prune/inputs.js';
 import { globToRegExp, parsePattern } from '../../../src/prune/patterns.js';
 
-const env = { GITHUB_REPOSITORY: 'Octo-Org/Hello-World', GITHUB_REPOSITORY_OWNER: 'Octo-Org' };
+// an empty Docker config: no credentials but the ones a test writes
+const emptyConfig = mkdtempSync(join(tmpdir(), 'prune-inputs-'));
+afterAll(() => rmSync(emptyConfig, { recursive: true, force: true }));
+const env = {
+  GITHUB_REPOSITORY: 'Octo-Org/Hello-World',
+  GITHUB_REPOSITORY_OWNER: 'Octo-Org',
+  DOCKER_CONFIG: emptyConfig
+};
 const source = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
-const read = (inputs: Record<string, string>) => readPruneInputs(source({ token: 't', ...inputs }), env);
+const read = (inputs: Record<string, string>, more: Record<string, string> = {}) =>
+  readPruneInputs(source({ token: 't', ...inputs }), { ...env, ...more });
 
 describe('parseDuration', () => {
   const MIN = 60_000;
@@ -84,6 +95,7 @@ describe('readPruneInputs', () => {
       owner: 'Octo-Org',
       packages: ['hello-world'],
       registry: 'ghcr.io',
+      registryLogin: 'token',
       policy: {
         keepNTagged: undefined,
         keepNUntagged: undefined,
@@ -97,18 +109,27 @@ describe('readPruneInputs', () => {
   });
 
   test('every input parsed', () => {
-    const inputs = read({
-      owner: 'mona',
-      packages: 'app\napp/worker, tools',
-      registry: '127.0.0.1:5003',
-      'keep-n-tagged': '10',
-      'keep-n-untagged': '2',
-      'older-than': '2w',
-      'keep-tags': 'v*\nregex:^release-\\d{1,3}$',
-      'delete-tags': 'pr-*',
-      'dry-run': 'true',
-      'max-deletions': '50'
-    });
+    const config = mkdtempSync(join(tmpdir(), 'prune-inputs-'));
+    const auth = Buffer.from('mona:registry-password').toString('base64');
+    writeFileSync(join(config, 'config.json'), JSON.stringify({ auths: { '127.0.0.1:5003': { auth } } }));
+    const inputs = readPruneInputs(
+      source({
+        token: 't',
+        owner: 'mona',
+        packages: 'app\napp/worker, tools',
+        registry: '127.0.0.1:5003',
+        'keep-n-tagged': '10',
+        'keep-n-untagged': '2',
+        'older-than': '2w',
+        'keep-tags': 'v*\nregex:^release-\\d{1,3}$',
+        'delete-tags': 'pr-*',
+        'dry-run': 'true',
+        'max-deletions': '50'
+      }),
+      { ...env, DOCKER_CONFIG: config }
+    );
+    rmSync(config, { recursive: true });
+    expect(inputs.registryLogin).toBe('docker-config');
     expect(inputs.packages).toEqual(['app', 'app/worker', 'tools']);
     expect(inputs.policy.keepTags.map(p => p.source)).toEqual(['v*', 'regex:^release-\\d{1,3}$']);
     expect(inputs.policy).toMatchObject({
@@ -162,6 +183,31 @@ describe('readPruneInputs', () => {
     ]
   ])('%j is refused', (inputs, message) => {
     expect(() => read(inputs)).toThrow(new InputError(message));
+  });
+
+  test.each([
+    ['https://github.com', 'ghcr.io'],
+    [undefined, 'ghcr.io'],
+    ['https://ghes.example.com', 'containers.ghes.example.com'],
+    ['https://octo.ghe.com/', 'containers.octo.ghe.com']
+  ])('the job token goes to the container registry of %s: %s', (server, host) => {
+    expect(githubContainerHost(server)).toBe(host);
+    const more: Record<string, string> = server ? { GITHUB_SERVER_URL: server } : {};
+    expect(read({ registry: host }, more).registryLogin).toBe('token');
+  });
+
+  test.each([
+    ['127.0.0.1:5003', 'https://github.com'],
+    ['registry.example.com', 'https://github.com'],
+    ['ghcr.io', 'https://ghes.example.com'],
+    ['containers.ghes.example.com.evil.example', 'https://ghes.example.com']
+  ])('registry %s (server %s) without credentials given for it is refused', (registry, server) => {
+    expect(() => read({ registry }, { GITHUB_SERVER_URL: server })).toThrow(
+      new InputError(
+        `Input "registry" is "${registry}", which is not GitHub's container registry (${githubContainerHost(server)}): ` +
+          `the token goes only there, so log in to ${registry} first (the login stage, registry-auth, or docker login)`
+      )
+    );
   });
 
   test('no repository and no packages', () => {

@@ -1,6 +1,7 @@
 /**
  * The attest path: an SLSA provenance statement for the index, signed keyless with Sigstore, stored
- * in GitHub's attestation store and attached to the image in every registry it was pushed to. The
+ * in GitHub's attestation store and attached to the image in every registry it was pushed to,
+ * through the project's own registry client (credentials only to each registry's own origin). The
  * Sigstore libraries are imported only here, when an image is attested: the bundler puts them in
  * chunks of their own, so steps that do not attest never load them.
  */
@@ -8,11 +9,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { info } from '../../common/runner.js';
-import { configPath, inlineEntry, readConfig } from '../../common/docker-config.js';
-import { authKey, registryOf } from '../../common/reference.js';
+import { parseReference } from '../../common/reference.js';
+import { RegistryClient } from '../../common/registry/client.js';
+import { dockerConfigCredentials } from '../../common/registry/credentials.js';
+import { attachArtifact } from '../../common/registry/referrers.js';
 import { sigstoreEndpoints, type SigstoreEndpoints } from './endpoints.js';
 import { attestFailure, causeChain } from './failure.js';
-import { registryName, subjectsOf } from './subjects.js';
+import { subjectsOf } from './subjects.js';
 
 const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
@@ -37,21 +40,39 @@ export interface Attestation {
   durationMs: number;
 }
 
-let libraries: Promise<[typeof import('@actions/attest'), typeof import('@sigstore/oci')]> | undefined;
+let libraries: Promise<typeof import('@actions/attest')> | undefined;
 
 /** Loads the Sigstore libraries once; called early (while buildx runs) when attesting is likely. */
 export function loadSigstore() {
-  libraries ??= Promise.all([import('@actions/attest'), import('@sigstore/oci')]);
+  libraries ??= import('@actions/attest');
   return libraries;
 }
 
-function credentialsFor(image: string, env: NodeJS.ProcessEnv) {
-  const entry = inlineEntry(readConfig(configPath(env)), authKey(registryOf(image)));
-  if (!entry) return { username: '', password: '' };
-  const [username, ...rest] = Buffer.from(entry.auth ?? '', 'base64')
-    .toString('utf8')
-    .split(':');
-  return { username, password: entry.identitytoken ?? rest.join(':') };
+/** Attaches the bundle to `image@digest` with the credentials the Docker config holds for its registry. */
+async function attachBundle(
+  image: string,
+  digest: string,
+  bundle: Buffer,
+  predicateType: string,
+  env: NodeJS.ProcessEnv
+): Promise<void> {
+  const { registry, path } = parseReference(image);
+  const client = new RegistryClient({
+    registry,
+    credentials: dockerConfigCredentials(registry, env),
+    concurrency: 4,
+    timeoutMs: 30_000
+  });
+  await attachArtifact(client, {
+    repository: path,
+    subject: digest,
+    bytes: bundle,
+    artifactType: BUNDLE_MEDIA_TYPE,
+    annotations: {
+      'dev.sigstore.bundle.content': 'dsse-envelope',
+      'dev.sigstore.bundle.predicateType': predicateType
+    }
+  });
 }
 
 export async function attestImage(req: AttestRequest): Promise<Attestation> {
@@ -61,7 +82,7 @@ export async function attestImage(req: AttestRequest): Promise<Attestation> {
   const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
   const where = { ...endpoints, apiUrl };
   const shown = `${req.images[0]}@${req.digest}`;
-  const [{ attest, buildSLSAProvenancePredicate }, { attachArtifactToImage }] = await loadSigstore();
+  const { attest, buildSLSAProvenancePredicate } = await loadSigstore();
 
   const predicate = await buildSLSAProvenancePredicate().catch((err: unknown) => {
     throw attestFailure(err, 'token', shown, where);
@@ -93,23 +114,7 @@ export async function attestImage(req: AttestRequest): Promise<Attestation> {
   // The registries are independent: attached to all at once.
   await Promise.all(
     req.images.map(async image => {
-      await attachArtifactToImage({
-        imageName: registryName(image),
-        imageDigest: req.digest,
-        artifact: bundle,
-        mediaType: BUNDLE_MEDIA_TYPE,
-        annotations: {
-          'dev.sigstore.bundle.content': 'dsse-envelope',
-          'dev.sigstore.bundle.predicateType': predicate.type
-        },
-        credentials: credentialsFor(image, env),
-        fetchOpts: {
-          retry: { retries: 3 },
-          timeout: 30_000,
-          proxy: env.HTTPS_PROXY || env.https_proxy,
-          noProxy: env.NO_PROXY || env.no_proxy
-        }
-      }).catch((err: unknown) => {
+      await attachBundle(image, req.digest, bundle, predicate.type, env).catch((err: unknown) => {
         throw new Error(
           `The image ${image}@${req.digest} was pushed and signed (attestation ${id || 'not stored'}), but attaching the attestation in the registry failed: ${causeChain(err)}`
         );

@@ -1,7 +1,10 @@
 /**
  * Registry authorization: answers a `WWW-Authenticate` challenge with Basic credentials or with a
  * bearer token fetched from the challenge's realm, and caches tokens per scope until they expire.
+ * The credentials go to a realm on another host only over HTTPS (or on loopback, where nothing
+ * crosses a network): a plain-HTTP realm elsewhere is refused before anything is sent.
  */
+import { isLoopbackHost } from '../reference.js';
 import type { FetchLike } from '../transport.js';
 import type { Challenge } from './challenge.js';
 
@@ -19,6 +22,17 @@ export function basicAuthorization(creds: Credentials): string {
   return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
 }
 
+/**
+ * Why a token realm must not get the registry's credentials, or '' when it may: on the registry's
+ * own origin, over HTTPS, or on a loopback address.
+ */
+export function realmRefusal(realm: URL, registryUrl: string): string {
+  if (realm.protocol !== 'https:' && realm.protocol !== 'http:') return `is not an HTTP(S) address`;
+  if (realm.origin === new URL(registryUrl).origin || realm.protocol === 'https:') return '';
+  if (isLoopbackHost(realm.host)) return '';
+  return 'is on another host over plain HTTP: the registry credentials are not sent there';
+}
+
 /** One registry host's authorization state: its challenge and the tokens fetched for each scope. */
 export class Authorizer {
   private challenge?: Challenge;
@@ -30,6 +44,8 @@ export class Authorizer {
   constructor(
     private readonly fetcher: FetchLike,
     private readonly credentials?: Credentials,
+    /** The registry's base URL: a realm on its origin is the registry's own. */
+    private readonly registryUrl = '',
     private readonly now: () => number = Date.now
   ) {}
 
@@ -69,7 +85,14 @@ export class Authorizer {
   private async fetchToken(challenge: Challenge, scope: string): Promise<string> {
     const realm = challenge.params.realm;
     if (!realm) throw new Error('registry bearer challenge has no realm');
-    const url = new URL(realm);
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw new Error('registry bearer challenge has a realm that is no URL');
+    }
+    const refusal = this.credentials ? realmRefusal(url, this.registryUrl || url.href) : '';
+    if (refusal) throw new Error(`the registry's token realm ${url.origin}${url.pathname} ${refusal}`);
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
     url.searchParams.set('scope', scope);
     const headers: Record<string, string> = {};

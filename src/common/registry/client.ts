@@ -2,8 +2,12 @@
  * A client of the OCI distribution API: manifests (GET/HEAD/PUT/DELETE), tag lists and blob upload,
  * with bearer/basic challenges answered once per scope, bounded concurrency and retries of transient
  * failures (5xx, 429, network errors). Credentials and tokens go only to the registry's own origin:
- * an upload `Location` or a `Link` page on another host is requested without them.
+ * an upload `Location` or a `Link` page on another host is requested without them. Reads are
+ * bounded: a manifest up to the spec's 4 MiB, other answers up to 16 MiB, a tag list up to
+ * `TAG_PAGES_MAX` pages, never the same page twice.
  */
+import { AnswerTooLarge, MANIFEST_MAX_BYTES } from '../answer-size.js';
+import { PageWalk, parseLinkHeader } from '../pages.js';
 import { registryBaseUrl } from '../reference.js';
 import { keepAliveFetch, type FetchLike } from '../transport.js';
 import { Authorizer, type Credentials } from './auth.js';
@@ -46,6 +50,9 @@ type Action = 'pull' | 'push' | 'delete';
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 
+/** Tag-list pages read at most: 1,000 pages of up to 1,000 tags. */
+export const TAG_PAGES_MAX = 1000;
+
 function actionFor(method: string): Action {
   if (method === 'GET' || method === 'HEAD') return 'pull';
   return method === 'DELETE' ? 'delete' : 'push';
@@ -75,7 +82,7 @@ export class RegistryClient {
     this.baseUrl = registryBaseUrl(opts.registry);
     this.origin = new URL(this.baseUrl).origin;
     this.fetcher = opts.fetch ?? keepAliveFetch((opts.concurrency ?? 32) + 2);
-    this.auth = new Authorizer(this.fetcher, opts.credentials);
+    this.auth = new Authorizer(this.fetcher, opts.credentials, this.baseUrl);
     this.limit = limiter(opts.concurrency ?? 32);
     this.retries = opts.retries ?? 3;
     this.retryDelayMs = opts.retryDelayMs ?? 200;
@@ -109,7 +116,7 @@ export class RegistryClient {
     method: string,
     repository: string,
     path: string,
-    init: { headers?: Record<string, string>; body?: Buffer } = {}
+    init: { headers?: Record<string, string>; body?: Buffer; maxBytes?: number } = {}
   ): Promise<Response> {
     const url = path.startsWith('http') ? path : `${this.baseUrl}/v2/${repository}/${path}`;
     const own = new URL(url).origin === this.origin;
@@ -124,8 +131,17 @@ export class RegistryClient {
         try {
           this.requests++;
           const signal = AbortSignal.timeout(this.timeoutMs);
-          res = await this.fetcher(url, { method, headers, body: init.body, redirect: 'follow', signal });
+          res = await this.fetcher(url, {
+            method,
+            headers,
+            body: init.body,
+            redirect: 'follow',
+            signal,
+            ...(init.maxBytes ? { maxBytes: init.maxBytes } : {})
+          });
         } catch (err) {
+          // an answer larger than the client reads is no transient failure
+          if (err instanceof AnswerTooLarge) throw err;
           if (attempt < this.retries) {
             await sleep(this.retryDelayMs * 2 ** attempt);
             continue;
@@ -160,7 +176,8 @@ export class RegistryClient {
   /** A manifest by tag or digest; undefined when the registry does not know it. */
   async getManifest(repository: string, reference: string): Promise<ManifestResponse | undefined> {
     const res = await this.request('GET', repository, `manifests/${reference}`, {
-      headers: { accept: MANIFEST_ACCEPT }
+      headers: { accept: MANIFEST_ACCEPT },
+      maxBytes: MANIFEST_MAX_BYTES
     });
     if (res.status === 404) {
       await drain(res);
@@ -168,6 +185,12 @@ export class RegistryClient {
     }
     if (!res.ok) return this.fail(res, `GET ${repository}:${reference}`);
     const bytes = Buffer.from(await res.arrayBuffer());
+    if (bytes.length > MANIFEST_MAX_BYTES) {
+      throw new RegistryError(
+        `GET ${repository}:${reference}: the manifest is larger than 4 MiB`,
+        res.status
+      );
+    }
     const digest = sha256Digest(bytes);
     if (isDigest(reference) && reference.startsWith('sha256:') && reference !== digest) {
       throw new RegistryError(`GET ${repository}@${reference}: content has digest ${digest}`, res.status);
@@ -221,18 +244,25 @@ export class RegistryClient {
     return true;
   }
 
-  /** Every tag of a repository, following `Link` pagination; [] for an unknown repository. */
-  async listTags(repository: string, pageSize = 1000): Promise<string[]> {
+  /**
+   * Every tag of a repository, following `Link` pagination up to `maxPages` pages, never the same
+   * page twice (a `PaginationError` otherwise); [] for an unknown repository.
+   */
+  async listTags(repository: string, pageSize = 1000, maxPages = TAG_PAGES_MAX): Promise<string[]> {
     const tags: string[] = [];
-    let next: string | undefined = `tags/list?n=${pageSize}`;
-    while (next) {
+    const first = `${this.baseUrl}/v2/${repository}/tags/list?n=${pageSize}`;
+    const walk = new PageWalk(`GET ${this.baseUrl}/v2/${repository}/tags/list`, maxPages);
+    for (let next: string | undefined = first; next;) {
+      walk.visit(next);
       const res = await this.request('GET', repository, next);
       if (res.status === 404) return tags;
       if (!res.ok) return this.fail(res, `GET ${repository} tags`);
-      const body = (await res.json()) as { tags?: string[] | null };
-      tags.push(...(body.tags ?? []));
-      const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get('link') ?? '');
-      next = link ? new URL(link[1], this.baseUrl).toString() : undefined;
+      const body = (await res.json().catch(() => null)) as { tags?: unknown } | null;
+      const page = body?.tags ?? [];
+      if (!Array.isArray(page) || !page.every(t => typeof t === 'string'))
+        throw new RegistryError(`GET ${repository} tags: the answer is not a tag list`, res.status);
+      tags.push(...(page as string[]));
+      next = parseLinkHeader(res.headers.get('link') ?? '', res.url || next).get('next');
     }
     return tags;
   }
