@@ -13,6 +13,7 @@ import type { BuildInputs } from './inputs.js';
 import { parsePlatform, type Platform } from './platforms.js';
 import { decidePush, type PushDecision } from './push.js';
 import { parseReference } from '../common/reference.js';
+import { eventTrust, type Trust } from '../common/trust.js';
 
 /** What the meta stage hands over in-process. */
 export interface MetaValues {
@@ -26,7 +27,7 @@ export interface Resolved {
   labels: string[];
   annotations: string[];
   platforms: Platform[];
-  decision: PushDecision;
+  decision: Pick<PushDecision, 'push' | 'reason'>;
   cache: CachePlan;
   metadataFile: boolean;
   /** `call` other than build: buildx evaluates the build (check, outline, ...) and nothing is published. */
@@ -39,6 +40,8 @@ export interface ResolveContext {
   buildxVersion: string;
   containerdStore: boolean;
   env: NodeJS.ProcessEnv;
+  /** Whose code the event builds (read from env's event when not given). */
+  trust?: Trust;
 }
 
 const REMOTE = /^([a-z][a-z0-9+.-]*:\/\/|git@)|\.git(#|$)/i;
@@ -74,18 +77,27 @@ export function evaluates(inputs: BuildInputs): boolean {
 }
 
 /** The tags (meta's first) and whether they are pushed: known before the engine is asked anything. */
-export function resolvePush(inputs: BuildInputs, meta: MetaValues, env: NodeJS.ProcessEnv) {
+export function resolvePush(
+  inputs: BuildInputs,
+  meta: MetaValues,
+  trust: Trust
+): PushDecision & { tags: string[] } {
   const tags = mergeUnique(meta.tags ?? [], inputs.tags);
   tags.forEach(t => parseReference(t, 'tags'));
-  const decision = decidePush(inputs.push, env.GITHUB_EVENT_NAME ?? '', tags);
+  const decision = decidePush(inputs.push, trust, tags);
   if (evaluates(inputs) && decision.push) {
-    return { tags, push: false, reason: `call: ${inputs.call} evaluates the build, nothing is published` };
+    return {
+      tags,
+      push: false,
+      build: true,
+      reason: `call: ${inputs.call} evaluates the build, nothing is published`
+    };
   }
   return { tags, ...decision };
 }
 
 export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: ResolveContext): Resolved {
-  const { tags, push, reason } = resolvePush(inputs, meta, ctx.env);
+  const { tags, push, reason } = resolvePush(inputs, meta, ctx.trust ?? eventTrust(ctx.env));
   const decision = { push, reason };
   const labels = mergeKeyed(meta.labels ?? [], inputs.labels);
   const platforms = inputs.platforms.map(p => parsePlatform(p));

@@ -15,6 +15,7 @@ import {
   type InputSource
 } from '../common/runner.js';
 import { checkLocalPaths, resolvePush } from '../build/plan.js';
+import { eventTrust } from '../common/trust.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
 import { maskSecrets } from '../build/secrets.js';
@@ -102,8 +103,9 @@ export async function runPipeline(
   await writeMetaOutputs(meta);
   const platform = p.mode === 'platform' ? build!.platforms[0] : '';
   const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
-  // The build's own decision (its tags, its event, `call`) decides the logins as well.
-  const decided = named('build', () => resolvePush(buildInputs, { tags }, env));
+  // The build's own decision (its tags, whose code the event builds, `call`) decides the logins as
+  // well; with mode: merge it decides whether the index is pushed.
+  const decided = named('build', () => resolvePush(buildInputs, { tags }, eventTrust(env)));
   const pruneChoice = p.prune
     ? named('prune', () => {
         const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
@@ -116,7 +118,7 @@ export async function runPipeline(
       })
     : undefined;
 
-  const pushing = p.mode === 'merge' || decided.push;
+  const pushing = decided.push;
   // Prune only after a push, never a platform's hand-off, and only packages this run pushed.
   const pruning = pruneChoice !== undefined && pushing && p.mode !== 'platform';
   if (pruning && pruneChoice.skip) notice(pruneChoice.skip);
@@ -150,6 +152,13 @@ export async function runPipeline(
       : undefined;
 
   // 3. Log in, build or merge, prune.
+  if (!decided.build || (p.mode === 'merge' && !decided.push)) {
+    // Nothing is built or merged: one notice says why, and no login, build or prune happens.
+    notice(decided.build ? `Not merging: ${decided.reason}` : decided.reason);
+    setOutput('images', '');
+    return;
+  }
+  if (decided.warning && p.mode === 'merge') warning(decided.warning);
   if (loginInputs) await runLogin(loginInputs);
 
   let digest = '';
@@ -182,10 +191,32 @@ export async function runPipeline(
   setOutput('images', digest ? meta.images.map(image => `${image}@${digest}`).join('\n') : '');
 
   if (pruneInputs && digest) {
-    const result = await runPrune(pruneInputs);
+    const pushed = meta.images.map(image => `${image}@${digest}`).join(', ');
+    const result = await runPrune(pruneInputs).catch((err: unknown) => {
+      throw new Error(pruneFailed(pushed, err), { cause: err });
+    });
     writePruneOutputs(result, { prefix: 'prune-' });
-    if (result.failure) throw new Error(result.failure);
+    if (result.failure) throw new Error(pruneFailed(pushed, result.failure));
   }
+}
+
+/** The API call an error from the GitHub client was answering (`GET /orgs/o/packages/...`), or ''. */
+function apiCall(err: unknown): string {
+  for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const request = (e as { request?: { method?: unknown; url?: unknown } }).request;
+    if (typeof request?.method === 'string' && typeof request.url === 'string') {
+      const url = URL.canParse(request.url) ? new URL(request.url) : undefined;
+      return `${request.method} ${url ? url.pathname + url.search : request.url}`;
+    }
+  }
+  return '';
+}
+
+/** A prune that fails after the push: the image is out, and the error says so before what failed. */
+export function pruneFailed(pushed: string, failure: unknown): string {
+  const text = failure instanceof Error ? failure.message : String(failure);
+  const call = apiCall(failure);
+  return `The image was pushed (${pushed}), but pruning failed${call ? ` at ${call}` : ''}: ${text}`;
 }
 
 /** The post step: log out of what was logged in to, remove a builder that was created. */
