@@ -46,14 +46,40 @@ export interface ResolveContext {
 
 const REMOTE = /^([a-z][a-z0-9+.-]*:\/\/|git@)|\.git(#|$)/i;
 
-/** The context and Dockerfile exist (a URL or stdin context is left to buildx). */
+/**
+ * What buildx reads from this machine exists: the context, the Dockerfile (`file`, or the context's
+ * own `Dockerfile`), the `secret-files`. A remote context (a Git or HTTP URL) brings its own
+ * Dockerfile; stdin (`-`) is refused, a step has none.
+ */
 export function checkLocalPaths(inputs: BuildInputs, cwd: string): void {
-  if (REMOTE.test(inputs.context) || inputs.context === '-') return;
-  if (!existsSync(resolve(cwd, inputs.context))) {
+  if (inputs.context === '-') {
+    throw new InputError(
+      'Input "context" is "-", which reads the context from stdin: a step has none; name a path or URL'
+    );
+  }
+  inputs.secretFiles.forEach((item, i) => {
+    const at = item.indexOf('=');
+    const id = item.slice(0, at).trim();
+    const path = item.slice(at + 1).trim();
+    if (!existsSync(resolve(cwd, path))) {
+      throw new InputError(
+        `Input "secret-files" item ${i + 1} (id "${id}"): "${path}" does not exist (in ${cwd})`
+      );
+    }
+  });
+  if (REMOTE.test(inputs.context)) return;
+  const context = resolve(cwd, inputs.context);
+  if (!existsSync(context)) {
     throw new InputError(`Input "context": "${inputs.context}" does not exist (in ${cwd})`);
   }
-  if (inputs.file && inputs.file !== '-' && !existsSync(resolve(cwd, inputs.file))) {
-    throw new InputError(`Input "file": "${inputs.file}" does not exist (in ${cwd})`);
+  if (inputs.file) {
+    if (!existsSync(resolve(cwd, inputs.file))) {
+      throw new InputError(`Input "file": "${inputs.file}" does not exist (in ${cwd})`);
+    }
+  } else if (!['Dockerfile', 'dockerfile'].some(name => existsSync(resolve(context, name)))) {
+    throw new InputError(
+      `Input "file" is not set, and the context "${inputs.context}" has no Dockerfile (in ${cwd}): add one, or name it in "file"`
+    );
   }
 }
 

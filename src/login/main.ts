@@ -74,7 +74,7 @@ export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promi
     if (earlier && restore) saveState(restore, earlier);
     info(`Logging in to ${isDockerHub(login.registry) ? 'Docker Hub' : login.registry} as ${login.username}`);
     try {
-      await run('docker', ['login', '--username', login.username, '--password-stdin', login.registry], {
+      await run('docker', ['login', '--username', login.username, '--password-stdin', '--', login.registry], {
         input: login.password,
         env
       });

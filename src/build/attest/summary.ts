@@ -60,7 +60,8 @@ function issuerOf(der: Buffer): string {
 
 /** The signer of a Sigstore bundle (its JSON form) from its leaf certificate; undefined without one. */
 export function bundleSigner(bundle: unknown): Signer | undefined {
-  const material = (bundle as { verificationMaterial?: Record<string, unknown> } | null)?.verificationMaterial;
+  const material = (bundle as { verificationMaterial?: Record<string, unknown> } | null)
+    ?.verificationMaterial;
   const single = (material?.certificate as { rawBytes?: unknown } | undefined)?.rawBytes;
   const chain = (material?.x509CertificateChain as { certificates?: { rawBytes?: unknown }[] } | undefined)
     ?.certificates?.[0]?.rawBytes;
