@@ -69,7 +69,7 @@ export function checkCacheEntries(input: string, entries: string[]): void {
     const type = cacheType(entry);
     if (!(CACHE_TYPES as readonly string[]).includes(type)) {
       const named = /^[a-z0-9-]{1,32}$/i.test(type) ? ` "${type}"` : '';
-      const got = type === '' ? 'no type=' : `an unknown type${named}`;
+      const got = type === '' ? 'no type=' : `unknown type${named}`;
       throw new InputError(
         `Input "${input}" item ${i + 1} has ${got} (buildx's cache types: ${CACHE_TYPES.join(', ')})`
       );

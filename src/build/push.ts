@@ -26,7 +26,9 @@ export function decidePush(mode: PushMode, trust: Trust, tags: string[]): PushDe
         push: true,
         reason: 'push: true',
         build: true,
-        warning: `Pushing on a ${trust.event} event because "push" is true, though ${trust.why}`
+        warning:
+          `Pushing on a ${trust.event} event because "push" is true, though ` +
+          (trust.builds ? "the code built is a pull request's" : trust.why)
       };
     }
     return { push: true, reason: 'push: true', build: true };

@@ -38,6 +38,7 @@ import { defaultImages, pruneSelection } from './images.js';
 import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
 import { checkAddedLogins, checkUserLogins, loginEntries } from './logins.js';
 import { runMerge } from './merge.js';
+import { pruneFailed } from './prune-failure.js';
 
 /** Runs a stage's input reader so that its errors name the root action's input. */
 function named<T>(stage: Stage, read: () => T): T {
@@ -198,25 +199,6 @@ export async function runPipeline(
     writePruneOutputs(result, { prefix: 'prune-' });
     if (result.failure) throw new Error(pruneFailed(pushed, result.failure));
   }
-}
-
-/** The API call an error from the GitHub client was answering (`GET /orgs/o/packages/...`), or ''. */
-function apiCall(err: unknown): string {
-  for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const request = (e as { request?: { method?: unknown; url?: unknown } }).request;
-    if (typeof request?.method === 'string' && typeof request.url === 'string') {
-      const url = URL.canParse(request.url) ? new URL(request.url) : undefined;
-      return `${request.method} ${url ? url.pathname + url.search : request.url}`;
-    }
-  }
-  return '';
-}
-
-/** A prune that fails after the push: the image is out, and the error says so before what failed. */
-export function pruneFailed(pushed: string, failure: unknown): string {
-  const text = failure instanceof Error ? failure.message : String(failure);
-  const call = apiCall(failure);
-  return `The image was pushed (${pushed}), but pruning failed${call ? ` at ${call}` : ''}: ${text}`;
 }
 
 /** The post step: log out of what was logged in to, remove a builder that was created. */
