@@ -159,7 +159,11 @@ test('a tag push is attested: stored through the API, attached in both registrie
     `https://github.com/octo-org/hello-world/attestations/${stored.id}`
   );
   expect(step.outputs['attestation-bundle']).toMatch(/\.sigstore\.json$/);
-  expect(step.summary).toContain(`gh attestation verify oci://${images[0]}@${digest} --owner octo-org`);
+  // Pinned to the workflow the certificate names, not only to the owner.
+  expect(step.summary).toContain(
+    `gh attestation verify oci://${images[0]}@${digest} --owner octo-org ` +
+      '--signer-workflow octo-org/hello-world/.github/workflows/release.yml'
+  );
 
   const hosts = new Set(sigstore.requests.map(r => r.host));
   expect([...hosts].sort()).toEqual(

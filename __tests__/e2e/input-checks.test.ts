@@ -104,9 +104,7 @@ describe('the root action checks every input before anything changes', () => {
   test('an unknown cache-from type: refused by name, nothing built', async () => {
     const step = await root('pull_request', { 'cache-from': 'type=foo,ref=x' });
     expect(step.code).toBe(1);
-    expect(step.errors).toEqual([
-      expect.stringMatching(/^Input "cache-from" item 1 "type=foo,ref=x" has unknown type "foo"/)
-    ]);
+    expect(step.errors).toEqual([expect.stringMatching(/^Input "cache-from" item 1 has unknown type "foo"/)]);
     expect(step.stdout).not.toMatch(/^\S*(docker buildx|docker-buildx) build /m);
   });
 });

@@ -66,6 +66,8 @@ export function buildArgv(plan: BuildPlan): string[] {
     ...(i.load && !plan.pushLoads ? ['--load'] : []),
     ...(plan.push ? ['--push'] : []),
     ...optional('--metadata-file', plan.metadataFile),
+    // Options end here: a context such as `-x` stays a path (`-` alone is still stdin).
+    '--',
     i.context
   ];
 }

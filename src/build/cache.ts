@@ -61,15 +61,17 @@ export function cacheType(entry: string): string {
 
 /**
  * Refuses an entry buildx would ignore (an unknown type only logs `unknown cache importer` and the
- * build goes on without that cache) or refuse late (no type).
+ * build goes on without that cache) or refuse late (no type). Errors name the item and its type,
+ * never the entry's text: its attributes may hold credentials (an S3 key, an Azure account key).
  */
 export function checkCacheEntries(input: string, entries: string[]): void {
   entries.forEach((entry, i) => {
     const type = cacheType(entry);
     if (!(CACHE_TYPES as readonly string[]).includes(type)) {
-      const got = type === '' ? 'no type=' : `unknown type "${type}"`;
+      const named = /^[a-z0-9-]{1,32}$/i.test(type) ? ` "${type}"` : '';
+      const got = type === '' ? 'no type=' : `unknown type${named}`;
       throw new InputError(
-        `Input "${input}" item ${i + 1} "${entry}" has ${got} (buildx's cache types: ${CACHE_TYPES.join(', ')})`
+        `Input "${input}" item ${i + 1} has ${got} (buildx's cache types: ${CACHE_TYPES.join(', ')})`
       );
     }
   });

@@ -199,7 +199,10 @@ export async function detectEngine(
   const [inspect, daemon] = await Promise.all([
     assumed
       ? skipped
-      : run(...buildxCall(plugin, ['inspect', ...(builder ? [builder] : [])]), { env, allowFailure: true }),
+      : run(...buildxCall(plugin, ['inspect', ...(builder ? ['--', builder] : [])]), {
+          env,
+          allowFailure: true
+        }),
     socket ? (opts.daemonInfo ?? socketInfo)(socket).catch(() => undefined) : undefined
   ]);
   if (inspect.code !== 0) {

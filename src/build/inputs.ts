@@ -3,7 +3,7 @@ import { parseList } from '../common/lists.js';
 import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
 import { checkAttests } from './attestations.js';
 import { checkCacheEntries } from './cache.js';
-import { parsePlatform } from './platforms.js';
+import { checkUnique } from './platforms.js';
 import { parseReference } from '../common/reference.js';
 import { parseSecrets, type Secret } from './secrets.js';
 
@@ -68,6 +68,42 @@ function checkIds(input: string, items: string[], expected: string): void {
   });
 }
 
+/**
+ * A value buildx would read as an option: `-` alone (stdin) is refused where a file is meant (a step
+ * has no stdin), and `-x` is refused so that it never becomes a flag.
+ */
+function checkPositional(input: string, value: string): void {
+  if (value === '-') {
+    throw new InputError(`Input "${input}" is "-", which reads stdin: a step has none; name a file or path`);
+  }
+  if (value.startsWith('-')) {
+    throw new InputError(
+      `Input "${input}" starts with "-" ("${value}"), which buildx would read as an option` +
+        (input === 'file' ? ': write it as ./' + value : '')
+    );
+  }
+}
+
+/** What `--call` evaluates (buildx's methods and the frontend's subrequest list), with its print options. */
+const CALL_METHODS = ['build', 'check', 'lint', 'outline', 'targets', 'subrequests.describe'];
+const CALL_OPTIONS = ['format', 'ignorestatus'];
+
+function checkCall(value: string): void {
+  if (value === '') return;
+  const [method, ...options] = value.split(',').map(s => s.trim());
+  if (!CALL_METHODS.includes(method)) {
+    throw new InputError(
+      `Input "call" must be one of ${CALL_METHODS.join(', ')} (with options such as ",format=json"), got "${value}"`
+    );
+  }
+  const bad = options.find(o => !CALL_OPTIONS.includes(o.split('=')[0]) || !o.includes('='));
+  if (bad !== undefined) {
+    throw new InputError(
+      `Input "call" option "${bad}" is not one of ${CALL_OPTIONS.map(o => `${o}=`).join(', ')} (got "${value}")`
+    );
+  }
+}
+
 export function parsePush(value: string): PushMode {
   if (value === '' || value === 'auto') return 'auto';
   if (['true', 'True', 'TRUE'].includes(value)) return true;
@@ -130,12 +166,22 @@ export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
     builder: source('builder'),
     call: source('call')
   };
-  inputs.platforms.forEach(p => parsePlatform(p));
+  checkUnique(inputs.platforms);
+  checkPositional('file', inputs.file);
+  checkPositional('builder', inputs.builder);
+  checkCall(inputs.call);
   inputs.tags.forEach(t => parseReference(t));
   checkIds('secret-files', inputs.secretFiles, 'id=path');
   checkIds('secret-envs', inputs.secretEnvs, 'id=ENV_VARIABLE');
   checkIds('build-contexts', inputs.buildContexts, 'name=source');
-  each('build-args', inputs.buildArgs, a => /^[^=\s]+(=|$)/.test(a), 'NAME=value');
+  // A build-arg's value may be a secret: errors name the item, never its text.
+  inputs.buildArgs.forEach((arg, i) => {
+    if (!/^[^=\s]+(=|$)/.test(arg)) {
+      throw new InputError(
+        `Input "build-args" item ${i + 1} is not NAME=value (a name without spaces, then "=" and the value)`
+      );
+    }
+  });
   checkCacheEntries('cache-from', inputs.cacheFrom);
   checkCacheEntries('cache-to', inputs.cacheTo);
   // A label without `=` is an empty label to buildx (build-push-action passes it on); an annotation

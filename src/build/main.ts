@@ -7,6 +7,7 @@ import {
   getState,
   group,
   info,
+  notice,
   saveState,
   setOutput,
   warning
@@ -33,6 +34,7 @@ import {
   type Resolved
 } from './plan.js';
 import type { HttpGet } from '../common/http-get.js';
+import { eventTrust } from '../common/trust.js';
 import { hostArch } from './platforms.js';
 import { destinations, preflight } from './preflight.js';
 import { countSteps, type StepCount } from './progress.js';
@@ -167,7 +169,10 @@ export async function runBuild(
   // buildx waits for the engine and the registries; the version probe starts first, so that it is
   // mostly done before buildx starts rather than competing with it for the CPU.
   const t0 = performance.now();
-  const early = resolvePush(inputs, meta, env);
+  const trust = eventTrust(env);
+  const early = resolvePush(inputs, meta, trust);
+  if (!early.build) return notBuilt(inputs, early.tags, early.reason, started);
+  if (early.warning) warning(early.warning);
   prepareAttest(inputs, early.push, env);
   // config.json, read once: where the CLI finds buildx, and which engine it talks to.
   const probes = { config: readCliConfig(env), ...deps.probes };
@@ -187,7 +192,7 @@ export async function runBuild(
     : Promise.resolve(undefined);
   let engine = await facts;
   timings.engine = since(t0);
-  const ctx = { containerdStore: engine.containerdStore, env };
+  const ctx = { containerdStore: engine.containerdStore, env, trust };
   // Where every supported buildx gets the same plan, buildx starts before its version is known.
   const any = planForAnyVersion(inputs, meta, ctx);
   const r = any ?? resolveBuild(inputs, meta, { ...ctx, buildxVersion: await version });
@@ -262,6 +267,29 @@ export async function runBuild(
     durationMs: performance.now() - started,
     buildxMs,
     timings
+  };
+}
+
+/** The result of a run that builds nothing (`push: auto` on an event that builds no code): says why once. */
+function notBuilt(inputs: BuildInputs, tags: string[], reason: string, started: number): BuildResult {
+  notice(reason);
+  return {
+    imageid: '',
+    digest: '',
+    buildxVersion: '',
+    buildRecord: '',
+    metadata: {},
+    tags,
+    platforms: inputs.platforms,
+    pushed: false,
+    pushReason: 'not built: the event builds no code with push: auto',
+    builder: '',
+    cache: 'not built',
+    steps: { total: 0, cached: 0 },
+    retried: false,
+    durationMs: performance.now() - started,
+    buildxMs: 0,
+    timings: {}
   };
 }
 

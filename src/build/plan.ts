@@ -14,6 +14,7 @@ import type { BuildInputs } from './inputs.js';
 import { parsePlatform, type Platform } from './platforms.js';
 import { decidePush, type PushDecision } from './push.js';
 import { parseReference } from '../common/reference.js';
+import { eventTrust, type Trust } from '../common/trust.js';
 
 /** What the meta stage hands over in-process. */
 export interface MetaValues {
@@ -27,7 +28,7 @@ export interface Resolved {
   labels: string[];
   annotations: string[];
   platforms: Platform[];
-  decision: PushDecision;
+  decision: Pick<PushDecision, 'push' | 'reason'>;
   cache: CachePlan;
   metadataFile: boolean;
   /** `call` other than build: buildx evaluates the build (check, outline, ...) and nothing is published. */
@@ -40,18 +41,46 @@ export interface ResolveContext {
   buildxVersion: string;
   containerdStore: boolean;
   env: NodeJS.ProcessEnv;
+  /** Whose code the event builds (read from env's event when not given). */
+  trust?: Trust;
 }
 
 const REMOTE = /^([a-z][a-z0-9+.-]*:\/\/|git@)|\.git(#|$)/i;
 
-/** The context and Dockerfile exist (a URL or stdin context is left to buildx). */
+/**
+ * What buildx reads from this machine exists: the context, the Dockerfile (`file`, or the context's
+ * own `Dockerfile`), the `secret-files`. A remote context (a Git or HTTP URL) brings its own
+ * Dockerfile; stdin (`-`) is refused, a step has none.
+ */
 export function checkLocalPaths(inputs: BuildInputs, cwd: string): void {
-  if (REMOTE.test(inputs.context) || inputs.context === '-') return;
-  if (!existsSync(resolve(cwd, inputs.context))) {
+  if (inputs.context === '-') {
+    throw new InputError(
+      'Input "context" is "-", which reads the context from stdin: a step has none; name a path or URL'
+    );
+  }
+  inputs.secretFiles.forEach((item, i) => {
+    const at = item.indexOf('=');
+    const id = item.slice(0, at).trim();
+    const path = item.slice(at + 1).trim();
+    if (!existsSync(resolve(cwd, path))) {
+      throw new InputError(
+        `Input "secret-files" item ${i + 1} (id "${id}"): "${path}" does not exist (in ${cwd})`
+      );
+    }
+  });
+  if (REMOTE.test(inputs.context)) return;
+  const context = resolve(cwd, inputs.context);
+  if (!existsSync(context)) {
     throw new InputError(`Input "context": "${inputs.context}" does not exist (in ${cwd})`);
   }
-  if (inputs.file && inputs.file !== '-' && !existsSync(resolve(cwd, inputs.file))) {
-    throw new InputError(`Input "file": "${inputs.file}" does not exist (in ${cwd})`);
+  if (inputs.file) {
+    if (!existsSync(resolve(cwd, inputs.file))) {
+      throw new InputError(`Input "file": "${inputs.file}" does not exist (in ${cwd})`);
+    }
+  } else if (!['Dockerfile', 'dockerfile'].some(name => existsSync(resolve(context, name)))) {
+    throw new InputError(
+      `Input "file" is not set, and the context "${inputs.context}" has no Dockerfile (in ${cwd}): add one, or name it in "file"`
+    );
   }
 }
 
@@ -75,18 +104,27 @@ export function evaluates(inputs: BuildInputs): boolean {
 }
 
 /** The tags (meta's first) and whether they are pushed: known before the engine is asked anything. */
-export function resolvePush(inputs: BuildInputs, meta: MetaValues, env: NodeJS.ProcessEnv) {
+export function resolvePush(
+  inputs: BuildInputs,
+  meta: MetaValues,
+  trust: Trust
+): PushDecision & { tags: string[] } {
   const tags = mergeUnique(meta.tags ?? [], inputs.tags);
   tags.forEach(t => parseReference(t, 'tags'));
-  const decision = decidePush(inputs.push, env.GITHUB_EVENT_NAME ?? '', tags);
+  const decision = decidePush(inputs.push, trust, tags);
   if (evaluates(inputs) && decision.push) {
-    return { tags, push: false, reason: `call: ${inputs.call} evaluates the build, nothing is published` };
+    return {
+      tags,
+      push: false,
+      build: true,
+      reason: `call: ${inputs.call} evaluates the build, nothing is published`
+    };
   }
   return { tags, ...decision };
 }
 
 export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: ResolveContext): Resolved {
-  const { tags, push, reason } = resolvePush(inputs, meta, ctx.env);
+  const { tags, push, reason } = resolvePush(inputs, meta, ctx.trust ?? eventTrust(ctx.env));
   const decision = { push, reason };
   const labels = mergeKeyed(meta.labels ?? [], inputs.labels);
   const platforms = inputs.platforms.map(p => parsePlatform(p));

@@ -63,6 +63,31 @@ export function parsePlatform(text: string, input = 'platforms'): Platform {
   return variant === undefined ? { os, arch } : { os, arch, variant };
 }
 
+/** The platform as buildx names it after its defaults: arm64/v8 is arm64, amd64/v1 is amd64, arm is arm/v7. */
+export function canonicalPlatform(p: Platform): string {
+  let variant = p.variant ?? '';
+  if ((p.arch === 'arm64' && variant === 'v8') || (p.arch === 'amd64' && variant === 'v1')) variant = '';
+  if (p.arch === 'arm' && variant === '') variant = 'v7';
+  return [p.os, p.arch, variant].filter(Boolean).join('/');
+}
+
+/**
+ * Refuses a platform listed twice (also as another spelling of the same one, linux/arm64/v8 and
+ * linux/arm64): buildx would build it twice and push an index that lists it twice.
+ */
+export function checkUnique(platforms: string[], input = 'platforms'): void {
+  const seen = new Map<string, string>();
+  for (const text of platforms) {
+    const key = canonicalPlatform(parsePlatform(text, input));
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      const same = earlier === text ? `"${text}" twice` : `"${earlier}" and "${text}", the same platform`;
+      throw new InputError(`Input "${input}" lists ${same}: list each platform once`);
+    }
+    seen.set(key, text);
+  }
+}
+
 /** A comparable key: arm64/v8 and amd64/v1 are the plain arch; arm keeps its variant (v7 by default). */
 export function platformKey(p: Platform): string {
   let variant = p.variant ?? '';

@@ -36,6 +36,14 @@ export function checkResult(output: string): string {
   return rule ? `${verdict.trim()} ${rule.trim()}` : verdict.trim();
 }
 
+/**
+ * buildx's environment: its metadata file (the `metadata` output) leaves out the build provenance,
+ * whose `min` mode, buildx's default, lists every build-arg's value; a value the user set wins.
+ */
+export function buildxEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.BUILDX_METADATA_PROVENANCE ? env : { ...env, BUILDX_METADATA_PROVENANCE: 'disabled' };
+}
+
 /** Transient registry errors while pushing are worth this many more runs (from cache, so quick). */
 const RETRIES = 2;
 
@@ -71,7 +79,7 @@ async function runBuildx(
   info(commandLine([command, ...args]));
   const stopped = new AbortController();
   const hold = how.confirmed?.then(ok => void (ok || stopped.abort()));
-  const options = { env, stream: true, pidFile, hold, signal: stopped.signal };
+  const options = { env: buildxEnv(env), stream: true, pidFile, hold, signal: stopped.signal };
   for (let attempt = 0; ; attempt++) {
     let result;
     try {
@@ -114,7 +122,7 @@ export async function pushedDigest(
   env: NodeJS.ProcessEnv,
   plugin?: string
 ): Promise<string> {
-  const [command, args] = buildxCall(plugin, ['imagetools', 'inspect', '--raw', tag]);
+  const [command, args] = buildxCall(plugin, ['imagetools', 'inspect', '--raw', '--', tag]);
   const raw = await run(command, args, { env, bytes: true });
   // The digest is of the manifest's bytes as the registry serves them, not of their decoded text.
   return `sha256:${createHash('sha256')

@@ -58,16 +58,48 @@ function field(entry: Record<string, unknown>, key: string, where: string): stri
   throw new InputError(`Input "registry-auth" ${where} "${key}" must be a string`);
 }
 
+/** The item (1-based) of a block list that holds 0-based line `line`; 0 when no item starts before it. */
+function itemAt(lines: string[], line: number): number {
+  const indent = (l: string) => /^(\s*)-(\s|$)/.exec(l)?.[1].length;
+  const first = lines.map(indent).find(i => i !== undefined);
+  if (first === undefined) return 0;
+  return lines.slice(0, line + 1).filter(l => indent(l) === first).length;
+}
+
+/** Where in the input: `item N line L` (or `line L` before the first item). */
+function place(lines: string[], line: number): string {
+  const item = itemAt(lines, line);
+  return `${item > 0 ? `item ${item} ` : ''}line ${line + 1}`;
+}
+
+/**
+ * A value YAML reads as an anchor (`&`), an alias (`*`) or a tag (`!`, `!!`) instead of text: a
+ * password such as `*abc` is then lost, or another value, or an error that would repeat it.
+ */
+const NOT_TEXT = /(?:^|[\s{,])["']?(registry|username|password)["']?\s*:\s+[&*!]/;
+
 /** Parses the `registry-auth` YAML. Errors never quote the YAML: it holds passwords. */
 export function parseRegistryAuth(yaml: string): Raw[] {
+  const lines = yaml.split(/\r?\n/);
+  lines.forEach((text, i) => {
+    const key = NOT_TEXT.exec(text)?.[1];
+    if (key) {
+      throw new InputError(
+        `Input "registry-auth" ${place(lines, i)}: the ${key} starts with "&", "*" or "!", which YAML ` +
+          `reads as an anchor, alias or tag, not as text: quote it (${key}: '...')`
+      );
+    }
+  });
   let doc: unknown;
   try {
     // Every scalar stays a string: a password such as 0123 must not turn into the number 123.
     doc = load(yaml, { schema: FAILSAFE_SCHEMA });
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
-    const at = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
-    throw new InputError(`Input "registry-auth" is not valid YAML${at}: ${err.reason}`);
+    // js-yaml's reason may repeat a piece of the text (an alias or tag name): only its words are kept.
+    const reason = err.reason.replace(/\s*("[^"]*"|'[^']*'|!<[^>]*>|!\S*)/g, '').trim();
+    const at = err.mark ? ` at ${place(lines, err.mark.line)}, column ${err.mark.column + 1}` : '';
+    throw new InputError(`Input "registry-auth" is not valid YAML${at}: ${reason || 'syntax error'}`);
   }
   if (!Array.isArray(doc)) {
     throw new InputError('Input "registry-auth" must be a YAML list of {registry, username, password}');

@@ -88,7 +88,7 @@ export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promi
       : '';
     info(`Logging in to ${where} as ${login.username}${scopeNote}`);
     try {
-      await run('docker', ['login', '--username', login.username, '--password-stdin', login.registry], {
+      await run('docker', ['login', '--username', login.username, '--password-stdin', '--', login.registry], {
         input: login.password,
         env: loginEnv
       });

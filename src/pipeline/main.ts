@@ -15,6 +15,7 @@ import {
   type InputSource
 } from '../common/runner.js';
 import { checkLocalPaths, resolvePush } from '../build/plan.js';
+import { eventTrust } from '../common/trust.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
 import { maskSecrets } from '../build/secrets.js';
@@ -39,6 +40,7 @@ import { defaultImages, pruneSelection } from './images.js';
 import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
 import { checkAddedLogins, checkUserLogins, loginEntries } from './logins.js';
 import { runMerge } from './merge.js';
+import { pruneFailed } from './prune-failure.js';
 
 /** Runs a stage's input reader so that its errors name the root action's input. */
 function named<T>(stage: Stage, read: () => T): T {
@@ -104,11 +106,12 @@ export async function runPipeline(
   await writeMetaOutputs(meta);
   const platform = p.mode === 'platform' ? build!.platforms[0] : '';
   const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
-  // The build's own decision (its tags, its event, `call`) decides the logins as well. A merge
-  // publishes only what the platform jobs pushed, so it decides as they did, with their handoff tags.
+  // The build's own decision (its tags, whose code the event builds, `call`) decides the logins as
+  // well. A merge publishes only what the platform jobs pushed, so it decides as they did, with their
+  // handoff tags.
   const decidedTags =
     p.mode === 'merge' ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platforms[0]) : tags;
-  const decided = named('build', () => resolvePush(buildInputs, { tags: decidedTags }, env));
+  const decided = named('build', () => resolvePush(buildInputs, { tags: decidedTags }, eventTrust(env)));
   const loginSources = {
     images: meta.images,
     registry: root('registry'),
@@ -172,6 +175,13 @@ export async function runPipeline(
       : undefined;
 
   // 3. Log in, build or merge, prune.
+  if (!decided.build || (p.mode === 'merge' && !decided.push)) {
+    // Nothing is built or merged: one notice says why, and no login, build or prune happens.
+    notice(decided.build ? `Not merging: ${decided.reason}` : decided.reason);
+    setOutput('images', '');
+    return;
+  }
+  if (decided.warning && p.mode === 'merge') warning(decided.warning);
   if (loginInputs) await runLogin(loginInputs);
 
   let digest = '';
@@ -207,9 +217,12 @@ export async function runPipeline(
   setOutput('images', digest ? meta.images.map(image => `${image}@${digest}`).join('\n') : '');
 
   if (pruneInputs && digest) {
-    const result = await runPrune(pruneInputs);
+    const pushed = meta.images.map(image => `${image}@${digest}`).join(', ');
+    const result = await runPrune(pruneInputs).catch((err: unknown) => {
+      throw new Error(pruneFailed(pushed, err), { cause: err });
+    });
     writePruneOutputs(result, { prefix: 'prune-' });
-    if (result.failure) throw new Error(result.failure);
+    if (result.failure) throw new Error(pruneFailed(pushed, result.failure));
   }
 }
 

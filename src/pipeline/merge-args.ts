@@ -1,4 +1,4 @@
-/** The `docker buildx imagetools create` argv that merges platform images into one index. */
+/** The `docker buildx imagetools create` argv that merges platform images into one index (sources after `--`). */
 
 export interface MergeSpec {
   /** Full references to create, all in one registry repository (`ghcr.io/o/r:1.2.3`). */
@@ -15,6 +15,6 @@ export function mergeArgs(spec: MergeSpec): string[] {
     args.push('--annotation', /^[a-z-]+(\[[^\]]*\])?:/.test(annotation) ? annotation : `index:${annotation}`);
   }
   for (const tag of spec.tags) args.push('--tag', tag);
-  args.push(...spec.sources);
+  args.push('--', ...spec.sources);
   return args;
 }

@@ -23,7 +23,7 @@ function plan(inputs: Partial<BuildInputs>, rest: Partial<BuildPlan> = {}): Buil
 }
 
 const HEAD = ['buildx', 'build', '--progress', 'plain'];
-const TAIL = ['--metadata-file', '/tmp/m.json', '.'];
+const TAIL = ['--metadata-file', '/tmp/m.json', '--', '.'];
 
 describe('buildArgv', () => {
   test.each<[string, BuildPlan, string[]]>([
@@ -138,7 +138,28 @@ describe('buildArgv', () => {
   test('the builder comes first and the context last; no metadata file when buildx cannot write one', () => {
     expect(
       buildArgv(plan({ context: './app', platforms: ['linux/arm64'] }, { builder: 'b', metadataFile: '' }))
-    ).toEqual([...HEAD, '--builder', 'b', '--platform', 'linux/arm64', './app']);
+    ).toEqual([...HEAD, '--builder', 'b', '--platform', 'linux/arm64', '--', './app']);
+  });
+
+  test.each<[string, Partial<BuildInputs>, string[]]>([
+    ['a context that looks like a flag stays a path', { context: '--push' }, ['--', '--push']],
+    ['a context of one dash after --', { context: '-x' }, ['--', '-x']],
+    [
+      'a URL context',
+      { context: 'https://github.com/o/r.git#main' },
+      ['--', 'https://github.com/o/r.git#main']
+    ],
+    [
+      'flag values stay values: build-args and labels that start with "-"',
+      { buildArgs: ['--push'], context: 'ctx' },
+      ['--build-arg', '--push', '--metadata-file', '/tmp/m.json', '--', 'ctx']
+    ]
+  ])('positionals after --: %s', (_name, inputs, tail) => {
+    const argv = buildArgv(plan(inputs));
+    expect(argv.slice(-tail.length)).toEqual(tail);
+    // exactly one `--`, right before the context
+    expect(argv.filter(a => a === '--')).toHaveLength(1);
+    expect(argv.indexOf('--')).toBe(argv.length - 2);
   });
 
   test('commandLine quotes what the shell would split', () => {

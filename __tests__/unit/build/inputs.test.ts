@@ -117,16 +117,13 @@ describe('readBuildInputs', () => {
     [{ annotations: 'novalue' }, 'Input "annotations" item 1 "novalue" is not [type:]key=value'],
     [
       { 'cache-from': 'type=foo,ref=x' },
-      'Input "cache-from" item 1 "type=foo,ref=x" has unknown type "foo" (buildx\'s cache types: registry, local, inline, gha, s3, azblob)'
+      'Input "cache-from" item 1 has unknown type "foo" (buildx\'s cache types: registry, local, inline, gha, s3, azblob)'
     ],
     [
       { 'cache-to': 'type=gha\nmode=max,ref=x' },
-      'Input "cache-to" item 2 "mode=max,ref=x" has no type= (buildx\'s cache types: registry, local, inline, gha, s3, azblob)'
+      'Input "cache-to" item 2 has no type= (buildx\'s cache types: registry, local, inline, gha, s3, azblob)'
     ],
-    [
-      { 'cache-to': 'type=registry2,ref=x' },
-      'Input "cache-to" item 1 "type=registry2,ref=x" has unknown type'
-    ],
+    [{ 'cache-to': 'type=registry2,ref=x' }, 'Input "cache-to" item 1 has unknown type "registry2"'],
     [{ 'add-hosts': 'db' }, 'Input "add-hosts" item 1 "db" is not host:ip'],
     [{ ulimit: 'nofile' }, 'Input "ulimit" item 1 "nofile" is not name=soft[:hard]'],
     [{ 'shm-size': 'lots' }, 'Input "shm-size" must be a size such as 2g or 512m, got "lots"'],
@@ -150,6 +147,87 @@ describe('readBuildInputs', () => {
   ])('%j fails: %s', (values, message) => {
     expect(() => readBuildInputs(source(values))).toThrow(InputError);
     expect(() => readBuildInputs(source(values))).toThrow(message);
+  });
+
+  const messageOf = (values: Record<string, string>) => {
+    try {
+      readBuildInputs(source(values));
+    } catch (err) {
+      expect(err).toBeInstanceOf(InputError);
+      return (err as Error).message;
+    }
+    throw new Error('no error');
+  };
+
+  test.each([
+    ['build-args', 'A=1\nTOK EN=sekret-ba1', 'Input "build-args" item 2 is not NAME=value', 'sekret-ba1'],
+    ['build-args', '=sekret-ba2', 'Input "build-args" item 1 is not NAME=value', 'sekret-ba2'],
+    [
+      'cache-to',
+      'type=s3,region=x,secret_access_key=sekret-ca1\nmode=max,access_key_id=sekret-ca2',
+      'Input "cache-to" item 2 has no type=',
+      'sekret-ca'
+    ],
+    [
+      'cache-from',
+      'type=azblob2,account_url=x,secret_access_key=sekret-cf1',
+      'Input "cache-from" item 1 has unknown type "azblob2"',
+      'sekret-cf1'
+    ],
+    ['cache-from', 'type=sekret cf2,ref=x', 'Input "cache-from" item 1 has unknown type (', 'sekret'],
+    ['secrets', 'tok=ok\nsekret-se1', 'Input "secrets" line 2 is not id=value', 'sekret-se1'],
+    ['secrets', '"tok=sekret-se2\n', 'Input "secrets" line 1 is not a list of id=value', 'sekret-se2']
+  ])('%s: the error names the input and the item, never the value', (input, value, start, secret) => {
+    const message = messageOf({ [input]: value });
+    expect(message.startsWith(start)).toBe(true);
+    expect(message).not.toContain(secret);
+  });
+
+  test.each([
+    [
+      { platforms: 'linux/amd64,linux/amd64' },
+      'Input "platforms" lists "linux/amd64" twice: list each platform once'
+    ],
+    [
+      { platforms: 'linux/arm64,linux/amd64,linux/arm64/v8' },
+      'Input "platforms" lists "linux/arm64" and "linux/arm64/v8", the same platform: list each platform once'
+    ],
+    [
+      { platforms: 'linux/arm,linux/arm/v7' },
+      'Input "platforms" lists "linux/arm" and "linux/arm/v7", the same platform: list each platform once'
+    ],
+    [
+      { call: 'bogus' },
+      'Input "call" must be one of build, check, lint, outline, targets, subrequests.describe'
+    ],
+    [{ call: 'check,error=true' }, 'Input "call" option "error=true" is not one of format=, ignorestatus='],
+    [{ call: 'Check' }, 'Input "call" must be one of'],
+    [{ file: '-' }, 'Input "file" is "-", which reads stdin: a step has none'],
+    [
+      { file: '--push' },
+      'Input "file" starts with "-" ("--push"), which buildx would read as an option: write it as ./--push'
+    ],
+    [{ builder: '-b' }, 'Input "builder" starts with "-" ("-b"), which buildx would read as an option']
+  ])('%j fails before anything runs: %s', (values, message) => {
+    expect(messageOf(values).startsWith(message)).toBe(true);
+  });
+
+  test.each([
+    'build',
+    'check',
+    'check,format=json',
+    'outline,format=json',
+    'targets',
+    'lint',
+    'check,ignorestatus=true'
+  ])('call %s is taken', call => {
+    expect(readBuildInputs(source({ call })).call).toBe(call);
+  });
+
+  test('platforms that differ only where buildx does not dedupe them are kept', () => {
+    expect(
+      readBuildInputs(source({ platforms: 'linux/amd64,linux/amd64/v2,linux/arm/v6,linux/arm/v7' })).platforms
+    ).toEqual(['linux/amd64', 'linux/amd64/v2', 'linux/arm/v6', 'linux/arm/v7']);
   });
 
   test('a bad secret never shows its value', () => {

@@ -39,7 +39,7 @@ function fakeDocker(opts: FakeOptions = {}) {
     const [a, b] = args;
     if (a === 'buildx' && b === 'version')
       return ok(`github.com/docker/buildx ${opts.version ?? '0.13.1+ds1'} 0.13.1+ds1-3\n`);
-    if (a === 'buildx' && b === 'inspect' && args[2] === 'nosuch') {
+    if (a === 'buildx' && b === 'inspect' && args.at(-1) === 'nosuch') {
       return { code: 1, stdout: '', stderr: 'ERROR: no builder "nosuch" found\n' };
     }
     if (a === 'buildx' && b === 'inspect')
@@ -135,6 +135,7 @@ describe('runBuild with a stand-in docker', () => {
       `id=tok,src=${secretFile}`,
       '--metadata-file',
       metadataFile,
+      '--',
       '.'
     ]);
     expect(secretFile.startsWith(dir)).toBe(true);
@@ -277,7 +278,7 @@ describe('runBuild with a stand-in docker', () => {
     // version (older than those) stopped it, and the build ran again with this version's plan.
     expect(builds(docker.calls).map(argv => argv.includes('--metadata-file'))).toEqual([true, false]);
     expect(printed()).toContain('::warning::buildx 0.5.1 is older than 0.13.1');
-    expect(docker.calls.at(-1)).toEqual(['buildx', 'imagetools', 'inspect', '--raw', 'a/b:1']);
+    expect(docker.calls.at(-1)).toEqual(['buildx', 'imagetools', 'inspect', '--raw', '--', 'a/b:1']);
     expect(result.digest).toBe(`sha256:${createHash('sha256').update('{"schemaVersion":2}').digest('hex')}`);
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { indexAnnotations, makesIndex, mergeKeyed, mergeUnique } from '../../../src/build/annotations.js';
@@ -7,6 +7,7 @@ import type { BuildInputs } from '../../../src/build/inputs.js';
 import { checkLocalPaths, planForAnyVersion, resolveBuild } from '../../../src/build/plan.js';
 import { decidePush } from '../../../src/build/push.js';
 import { InputError } from '../../../src/common/runner.js';
+import { judgeEvent } from '../../../src/common/trust.js';
 import { DEFAULTS } from './defaults.js';
 
 const DESC = 'org.opencontainers.image.description';
@@ -14,18 +15,28 @@ const SRC = 'org.opencontainers.image.source';
 const LIC = 'org.opencontainers.image.licenses';
 
 describe('push decision', () => {
+  const on = (event: string) => judgeEvent(event, {});
   test.each([
-    ['auto', 'push', ['a:1'], { push: true, reason: 'push: auto on a push event' }],
-    ['auto', 'pull_request', ['a:1'], { push: false, reason: 'pull_request event' }],
-    ['auto', 'release', [], { push: false, reason: 'no tags' }],
-    [true, 'pull_request', ['a:1'], { push: true, reason: 'push: true' }],
-    [false, 'push', ['a:1'], { push: false, reason: 'push: false' }]
+    ['auto', 'push', ['a:1'], { push: true, build: true, reason: 'push: auto on a push event' }],
+    ['auto', 'pull_request', ['a:1'], { push: false, build: true, reason: 'pull_request event' }],
+    ['auto', 'release', [], { push: false, build: true, reason: 'no tags' }],
+    [false, 'push', ['a:1'], { push: false, build: true, reason: 'push: false' }]
   ] as const)('push %j on %s with %j', (mode, event, tags, expected) => {
-    expect(decidePush(mode, event, [...tags])).toEqual(expected);
+    expect(decidePush(mode, on(event), [...tags])).toEqual(expected);
+  });
+
+  test('push: true on pull_request pushes, with a warning naming the event', () => {
+    expect(decidePush(true, on('pull_request'), ['a:1'])).toEqual({
+      push: true,
+      build: true,
+      reason: 'push: true',
+      warning:
+        'Pushing on a pull_request event because "push" is true, though the code built is a pull request\'s'
+    });
   });
 
   test('push: true without tags fails naming push', () => {
-    expect(() => decidePush(true, 'push', [])).toThrow(
+    expect(() => decidePush(true, on('push'), [])).toThrow(
       new InputError('Input "push" is true but there are no tags to push (set "tags")')
     );
   });
@@ -269,6 +280,37 @@ describe('resolveBuild', () => {
     );
     expect(() => checkLocalPaths(inputs({ file: 'app.Dockerfile' }), dir)).toThrow(
       'Input "file": "app.Dockerfile" does not exist'
+    );
+  });
+
+  test('local paths: the default Dockerfile, secret-files and a stdin context, each named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctx-'));
+    mkdirSync(join(dir, 'app'));
+    mkdirSync(join(dir, 'lower'));
+    writeFileSync(join(dir, 'lower', 'dockerfile'), 'FROM scratch\n');
+    writeFileSync(join(dir, 'token.txt'), 'x');
+    const error = (i: Partial<BuildInputs>) => {
+      try {
+        checkLocalPaths(inputs(i), dir);
+        return '';
+      } catch (err) {
+        expect(err).toBeInstanceOf(InputError);
+        return (err as Error).message;
+      }
+    };
+    expect(error({ context: 'app' })).toBe(
+      `Input "file" is not set, and the context "app" has no Dockerfile (in ${dir}): add one, or name it in "file"`
+    );
+    expect(error({ context: 'lower' })).toBe('');
+    expect(error({ context: 'lower', secretFiles: ['tok=token.txt', 'key=./keys/id'] })).toBe(
+      `Input "secret-files" item 2 (id "key"): "./keys/id" does not exist (in ${dir})`
+    );
+    expect(error({ context: '-' })).toBe(
+      'Input "context" is "-", which reads the context from stdin: a step has none; name a path or URL'
+    );
+    // a remote context brings its own Dockerfile; its secret files are still local
+    expect(error({ context: 'https://github.com/o/r.git#main', secretFiles: ['a=gone'] })).toMatch(
+      /^Input "secret-files" item 1 \(id "a"\)/
     );
   });
 });

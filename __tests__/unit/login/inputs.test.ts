@@ -79,12 +79,73 @@ describe('readLoginInputs', () => {
   test('a YAML error names the place, never the text (it holds passwords)', () => {
     const yaml = '- registry: a.io\n  password: "s3cret';
     expect(() => parseRegistryAuth(yaml)).toThrow(
-      /^Input "registry-auth" is not valid YAML at line \d+, column \d+: /
+      /^Input "registry-auth" is not valid YAML at item 1 line 2, column \d+: /
     );
     try {
       parseRegistryAuth(yaml);
     } catch (err) {
       expect(String(err)).not.toContain('s3cret');
     }
+  });
+
+  const errorOf = (yaml: string) => {
+    try {
+      parseRegistryAuth(yaml);
+    } catch (err) {
+      expect(err).toBeInstanceOf(InputError);
+      return (err as Error).message;
+    }
+    throw new Error('no error');
+  };
+
+  test.each([
+    ['an alias', '*abc', 'abc'],
+    ['a YAML tag', '!!abc', 'abc'],
+    ['a local tag and text', '!tag abc', 'abc'],
+    ['an anchor on text (read as "rest")', '&abc rest', 'abc'],
+    ['an anchor alone (read as empty)', '&abc', 'abc']
+  ])(
+    'a password that YAML reads as %s: "quote it", naming item and line, no part of it',
+    (_name, pw, part) => {
+      const yaml = `- registry: a.io
+  username: u
+- registry: b.io
+  username: u
+  password: ${pw}
+`;
+      const message = errorOf(yaml);
+      expect(message).toBe(
+        'Input "registry-auth" item 2 line 5: the password starts with "&", "*" or "!", which YAML reads ' +
+          "as an anchor, alias or tag, not as text: quote it (password: '...')"
+      );
+      expect(message).not.toContain(part);
+      expect(message).not.toContain(pw);
+    }
+  );
+
+  test.each([
+    ['flow style', '[{registry: a.io, username: u, password: *zz9}]', 'line 1'],
+    ['JSON keys', '[{"registry": "a.io", "username": "u", "password": !zz9}]', 'line 1']
+  ])('%s: the same error', (_name, yaml, where) => {
+    const message = errorOf(yaml);
+    expect(message).toMatch(new RegExp(`^Input "registry-auth" ${where}: the password starts with`));
+    expect(message).not.toContain('zz9');
+  });
+
+  test('quoted, the same characters are a password like any other', () => {
+    expect(parseRegistryAuth("- registry: a.io\n  username: u\n  password: '*abc'\n")).toEqual([
+      { registry: 'a.io', username: 'u', password: '*abc' }
+    ]);
+    expect(parseRegistryAuth('[{"registry":"a.io","username":"u","password":"!!abc"}]')).toEqual([
+      { registry: 'a.io', username: 'u', password: '!!abc' }
+    ]);
+  });
+
+  test('js-yaml reasons that repeat a name are cut to their words', () => {
+    const message = errorOf('- registry: a.io\n  username: u\n  password: [x, *pw9]\n');
+    expect(message).toMatch(
+      /^Input "registry-auth" is not valid YAML at item 1 line 3, column \d+: unidentified alias$/
+    );
+    expect(message).not.toContain('pw9');
   });
 });

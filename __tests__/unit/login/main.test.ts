@@ -70,10 +70,13 @@ describe('runLogin / postLogin', () => {
     );
     expect(docker.calls).toEqual([
       {
-        args: ['login', '--username', 'u', '--password-stdin', '127.0.0.1:5001'],
+        args: ['login', '--username', 'u', '--password-stdin', '--', '127.0.0.1:5001'],
         input: 'pw-127.0.0.1:5001'
       },
-      { args: ['login', '--username', 'u', '--password-stdin', '127.0.0.1:5002'], input: 'pw-127.0.0.1:5002' }
+      {
+        args: ['login', '--username', 'u', '--password-stdin', '--', '127.0.0.1:5002'],
+        input: 'pw-127.0.0.1:5002'
+      }
     ]);
     const out = printed();
     expect(out.indexOf('::add-mask::pw-127.0.0.1:5002')).toBeLessThan(out.indexOf('Logging in'));

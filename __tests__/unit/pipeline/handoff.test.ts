@@ -1,5 +1,6 @@
 import { handoffRefs, handoffTag, platformSlug } from '../../../src/pipeline/handoff.js';
 import { mergeArgs } from '../../../src/pipeline/merge-args.js';
+import { pruneFailed } from '../../../src/pipeline/prune-failure.js';
 
 describe('handoff tags', () => {
   test.each([
@@ -48,8 +49,32 @@ describe('mergeArgs', () => {
       'ghcr.io/o/r:1.2.3',
       '--tag',
       'ghcr.io/o/r:latest',
+      '--',
       'ghcr.io/o/r@sha256:aa',
       'ghcr.io/o/r@sha256:bb'
     ]);
+  });
+});
+
+describe('a prune that fails after the push', () => {
+  const pushed = 'ghcr.io/o/r@sha256:aa';
+  test('says the image is out, then what failed', () => {
+    expect(pruneFailed(pushed, 'r: DELETE version 7 of r: 403 Forbidden')).toBe(
+      'The image was pushed (ghcr.io/o/r@sha256:aa), but pruning failed: r: DELETE version 7 of r: 403 Forbidden'
+    );
+  });
+
+  test('names the API call an error from the GitHub client answered', () => {
+    const err = Object.assign(new Error('Not Found'), {
+      status: 404,
+      request: {
+        method: 'GET',
+        url: 'https://api.github.com/orgs/o/packages/container/r/versions?per_page=100&page=1'
+      }
+    });
+    expect(pruneFailed(pushed, new Error('listing failed', { cause: err }))).toBe(
+      'The image was pushed (ghcr.io/o/r@sha256:aa), but pruning failed at ' +
+        'GET /orgs/o/packages/container/r/versions?per_page=100&page=1: listing failed'
+    );
   });
 });

@@ -117,7 +117,7 @@ describe('runPipeline checks before the first login', () => {
       'an unknown cache-from type',
       'pull_request',
       { 'cache-from': 'type=nosuch' },
-      'Input "cache-from" item 1 "type=nosuch" has unknown type "nosuch"'
+      'Input "cache-from" item 1 has unknown type "nosuch"'
     ],
     [
       'a Docker Hub username without its token, on a push',

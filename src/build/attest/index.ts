@@ -1,6 +1,7 @@
 /** Attesting a pushed index: decides whether to, then signs, stores and attaches (sign.ts). */
 import { readFileSync } from 'node:fs';
-import { info, setOutput } from '../../common/runner.js';
+import { info, setOutput, warning } from '../../common/runner.js';
+import { eventTrust } from '../../common/trust.js';
 import { canMintToken, decideAttest, type AttestInputs } from './mode.js';
 import { imageNames } from './subjects.js';
 import { attestImage, loadSigstore, type Attestation } from './sign.js';
@@ -29,7 +30,7 @@ export function eventVisibility(env: NodeJS.ProcessEnv): string {
  */
 export function prepareAttest(inputs: Partial<AttestInputs>, pushing: boolean, env: NodeJS.ProcessEnv): void {
   if (!pushing || (inputs.attest ?? 'false') === 'false' || !canMintToken(env)) return;
-  if (env.GITHUB_EVENT_NAME === 'pull_request') return;
+  if (!eventTrust(env).trusted) return;
   loadSigstore().catch(() => undefined);
 }
 
@@ -39,9 +40,11 @@ export async function attestBuild(
   facts: { pushed: boolean; digest: string; tags: string[]; env: NodeJS.ProcessEnv }
 ): Promise<AttestOutcome | undefined> {
   const mode = inputs.attest ?? 'false';
-  const decision = decideAttest(mode, facts);
+  const decision = decideAttest(mode, { ...facts, trust: eventTrust(facts.env) });
   if (!decision.attest) {
-    if (mode !== 'false') info(`Not attesting: ${decision.reason}`);
+    // `attest: true` not honoured for what was pushed is worth a warning; anything else, a line.
+    if (mode === 'true' && facts.pushed) warning(`Not attesting: ${decision.reason}`);
+    else if (mode !== 'false') info(`Not attesting: ${decision.reason}`);
     return undefined;
   }
   const attestation = await attestImage({

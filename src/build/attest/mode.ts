@@ -1,5 +1,6 @@
 /** Whether a build is attested: the `attest` input, the job's OIDC permission, and what was pushed (pure). */
 import { InputError, type InputSource } from '../../common/runner.js';
+import type { Trust } from '../../common/trust.js';
 
 export const ATTEST_MODES = ['auto', 'true', 'false'] as const;
 export type AttestMode = (typeof ATTEST_MODES)[number];
@@ -33,14 +34,21 @@ export interface AttestDecision {
   reason: string;
 }
 
+/**
+ * Attests only the repository's own code: a signature by this workflow's identity over what an
+ * untrusted event built (even pushed with `push: true`) would vouch for code the repository never
+ * had, so such builds are not attested, whatever `attest` says.
+ */
 export function decideAttest(
   mode: AttestMode,
-  facts: { pushed: boolean; digest: string; env: NodeJS.ProcessEnv }
+  facts: { pushed: boolean; digest: string; env: NodeJS.ProcessEnv; trust: Trust }
 ): AttestDecision {
   if (mode === 'false') return { attest: false, reason: 'attest is false' };
   if (!facts.pushed) return { attest: false, reason: 'nothing was pushed' };
-  if (facts.env.GITHUB_EVENT_NAME === 'pull_request') {
-    return { attest: false, reason: 'pull_request builds are not attested' };
+  if (!facts.trust.trusted) {
+    const { event, why } = facts.trust;
+    const because = why === `${event} event` ? '' : `: ${why}`;
+    return { attest: false, reason: `${event} builds are not attested${because}` };
   }
   if (!facts.digest) return { attest: false, reason: 'the pushed digest is unknown' };
   if (!canMintToken(facts.env)) {

@@ -1,7 +1,17 @@
 /** The attestation's outputs (empty when nothing was attested) and job summary. */
+import { readFileSync } from 'node:fs';
 import { appendSummary, setOutput } from '../../common/runner.js';
 import type { Attestation } from './sign.js';
-import { attestationSummary } from './summary.js';
+import { attestationSummary, bundleSigner, type Signer } from './summary.js';
+
+/** The signer recorded in the bundle this step wrote; undefined when it cannot be read. */
+function signerFrom(bundlePath: string): Signer | undefined {
+  try {
+    return bundleSigner(JSON.parse(readFileSync(bundlePath, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
 
 export function writeAttestOutputs(a: Attestation | undefined, opts: { summary?: boolean } = {}): void {
   setOutput('attestation-id', a?.id ?? '');
@@ -16,7 +26,8 @@ export function writeAttestOutputs(a: Attestation | undefined, opts: { summary?:
         digest: a.digest,
         owner: process.env.GITHUB_REPOSITORY_OWNER ?? '',
         instance: a.endpoints.instance,
-        bundlePath: a.bundlePath
+        bundlePath: a.bundlePath,
+        signer: signerFrom(a.bundlePath)
       })
     );
   }

@@ -8,7 +8,18 @@ import {
 import { imageNames, registryName, subjectsOf } from '../../../../src/build/attest/subjects.js';
 import { attestFailure, failedService } from '../../../../src/build/attest/failure.js';
 import { sigstoreEndpoints } from '../../../../src/build/attest/endpoints.js';
-import { attestationSummary, verifyCommand } from '../../../../src/build/attest/summary.js';
+import {
+  attestationSummary,
+  bundleSigner,
+  cosignCommand,
+  signerWorkflow,
+  verifyCommand
+} from '../../../../src/build/attest/summary.js';
+import { judgeEvent } from '../../../../src/common/trust.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' };
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -61,7 +72,9 @@ describe('decideAttest', () => {
       { attest: false, reason: 'the job cannot mint an OIDC token (no `id-token: write`)' }
     ]
   ] as const)('%s with %j', (mode, facts, decision) => {
-    expect(decideAttest(mode, facts)).toEqual(decision);
+    expect(decideAttest(mode, { ...facts, trust: judgeEvent(facts.env.GITHUB_EVENT_NAME, {}) })).toEqual(
+      decision
+    );
   });
 });
 
@@ -225,6 +238,70 @@ describe('summary', () => {
         `| Verify | \`gh attestation verify oci://ghcr.io/o/a@${DIGEST} --owner o\` |`,
         ''
       ].join('\n')
+    );
+  });
+});
+
+describe('the verify commands pin the signer', () => {
+  const ISSUER = 'https://token.actions.githubusercontent.com';
+  const SAN = 'https://github.com/o/a/.github/workflows/release.yml@refs/tags/v1';
+  /** A certificate as Fulcio issues one: the workflow as URI SAN, the issuer in its extension(s). */
+  function certificate(extensions: string[]): string {
+    const dir = mkdtempSync(join(tmpdir(), 'cert-'));
+    const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+    args.push('-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.der'), '-outform', 'DER', '-days', '1');
+    args.push('-subj', '/', '-addext', `subjectAltName=URI:${SAN}`);
+    for (const e of extensions) args.push('-addext', e);
+    const r = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return readFileSync(join(dir, 'c.der')).toString('base64');
+  }
+  const v2 = `1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:${ISSUER}`;
+  const v1 = `1.3.6.1.4.1.57264.1.1=DER:${Buffer.from(ISSUER).toString('hex')}`;
+
+  test.each([
+    ['a certificate with the issuer (v2)', [v2], ISSUER],
+    ['a certificate with the older issuer extension', [v1], ISSUER],
+    ['a certificate without an issuer', [], '']
+  ])('%s', (_name, extensions, issuer) => {
+    const raw = certificate(extensions);
+    const single = { verificationMaterial: { certificate: { rawBytes: raw } } };
+    const chain = { verificationMaterial: { x509CertificateChain: { certificates: [{ rawBytes: raw }] } } };
+    expect(bundleSigner(single)).toEqual({ identity: SAN, issuer });
+    expect(bundleSigner(chain)).toEqual({ identity: SAN, issuer });
+  });
+
+  test('no certificate, no signer', () => {
+    expect(bundleSigner({ verificationMaterial: { publicKey: { hint: 'x' } } })).toBeUndefined();
+    expect(
+      bundleSigner({ verificationMaterial: { certificate: { rawBytes: 'bm90IGEgY2VydA==' } } })
+    ).toBeUndefined();
+    expect(bundleSigner(null)).toBeUndefined();
+  });
+
+  test('commands: gh with --signer-workflow, cosign with the exact identity and issuer', () => {
+    const signer = { identity: SAN, issuer: ISSUER };
+    expect(signerWorkflow(SAN)).toBe('github.com/o/a/.github/workflows/release.yml');
+    expect(signerWorkflow('o/a/.github/workflows/x.yml@refs/heads/main')).toBe('o/a/.github/workflows/x.yml');
+    expect(verifyCommand('ghcr.io/o/a', DIGEST, 'o', signer)).toBe(
+      `gh attestation verify oci://ghcr.io/o/a@${DIGEST} --owner o --signer-workflow github.com/o/a/.github/workflows/release.yml`
+    );
+    expect(cosignCommand('ghcr.io/o/a', DIGEST, signer)).toBe(
+      'cosign verify-attestation --new-bundle-format --type https://slsa.dev/provenance/v1 ' +
+        `--certificate-identity ${SAN} --certificate-oidc-issuer ${ISSUER} ghcr.io/o/a@${DIGEST}`
+    );
+    const summary = attestationSummary({
+      id: '7',
+      url: '',
+      images: ['ghcr.io/o/a'],
+      digest: DIGEST,
+      owner: 'o',
+      instance: 'public-good',
+      bundlePath: '/tmp/b.json',
+      signer
+    });
+    expect(summary).toContain(
+      `| Verify | \`${verifyCommand('ghcr.io/o/a', DIGEST, 'o', signer)}\`<br>\`${cosignCommand('ghcr.io/o/a', DIGEST, signer)}\` |`
     );
   });
 });
