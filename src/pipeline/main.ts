@@ -177,7 +177,10 @@ export async function runPipeline(
   // 3. Log in, build or merge, prune.
   if (!decided.build || (p.mode === 'merge' && !decided.push)) {
     // Nothing is built or merged: one notice says why, and no login, build or prune happens.
-    notice(decided.build ? `Not merging: ${decided.reason}` : decided.reason);
+    if (p.mode === 'merge') {
+      notice(`Nothing to merge: the platform jobs of this run pushed no image (${decided.reason})`);
+      setOutput('digest', '');
+    } else notice(decided.reason);
     setOutput('images', '');
     return;
   }
@@ -185,10 +188,7 @@ export async function runPipeline(
   if (loginInputs) await runLogin(loginInputs);
 
   let digest = '';
-  if (p.mode === 'merge' && !pushing) {
-    notice(`Nothing to merge: the platform jobs of this run pushed no image (${decided.reason})`);
-    setOutput('digest', '');
-  } else if (p.mode === 'merge') {
+  if (p.mode === 'merge') {
     prepareAttest(attest, true, env);
     const merged = await runMerge({
       images: meta.images,

@@ -131,8 +131,8 @@ describe('runLogin / postLogin with a scope', () => {
       { run: d.run, env }
     );
     expect(d.calls).toEqual([
-      [['login', '--username', 'u', '--password-stdin', 'a.io'], scoped],
-      [['login', '--username', 'u', '--password-stdin', 'b.io'], dir]
+      [['login', '--username', 'u', '--password-stdin', '--', 'a.io'], scoped],
+      [['login', '--username', 'u', '--password-stdin', '--', 'b.io'], dir]
     ]);
     // The main config keeps its own a.io login; the scoped one has the new credentials.
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).auths['a.io']).toEqual({
