@@ -13,8 +13,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRecords, type LineRecord } from '../common/lists.js';
-import { InputError, setSecret } from '../common/runner.js';
+import { parseList, parseRecords, type LineRecord } from '../common/lists.js';
+import { InputError, setSecret, type InputSource } from '../common/runner.js';
 
 /** An id as a Dockerfile names it in `--mount=type=secret,id=...`. */
 const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
@@ -64,14 +64,48 @@ export function parseSecrets(text: string, input = 'secrets'): Secret[] {
 }
 
 /**
- * Masks every secret value, and each line of a multi-line one (the runner masks line by line in
- * multi-line output). Called as soon as the input is read, before anything can print.
+ * Masks every secret value (setSecret adds each line of a multi-line one), and the values of the
+ * variables `secret-envs` names. Called as soon as the inputs are read, before anything can print.
  */
-export function maskSecrets(secrets: Secret[]): void {
-  for (const { value } of secrets) {
-    const lines = value.split(/\r?\n/).filter(l => l.trim().length > 3);
-    for (const part of new Set([value, ...lines])) setSecret(part);
+export function maskSecrets(secrets: Secret[], secretEnvs: string[] = [], env = process.env): void {
+  for (const { value } of secrets) setSecret(value);
+  for (const value of secretEnvValues(secretEnvs, env)) setSecret(value);
+}
+
+/** The values of the environment variables `secret-envs` items (`id=VARIABLE`) name. */
+export function secretEnvValues(items: string[], env: NodeJS.ProcessEnv): string[] {
+  return items.flatMap(item => {
+    const name = item.slice(item.indexOf('=') + 1).trim();
+    const value = name ? env[name] : undefined;
+    return value ? [value] : [];
+  });
+}
+
+/**
+ * The values in a `secrets` input, to mask before it is checked: parsed where it parses, else the
+ * text after the first `=` of each line (an item the parser refuses is still a secret).
+ */
+export function secretValues(text: string): string[] {
+  try {
+    return parseSecrets(text).map(s => s.value);
+  } catch {
+    return text
+      .split(/\r?\n/)
+      .map(line => line.slice(line.indexOf('=') + 1).trim())
+      .filter(value => value.length > 3);
   }
+}
+
+/**
+ * The secrets among the build inputs, read before they are checked: `secrets` values, the values of
+ * the variables `secret-envs` names, and `github-token`.
+ */
+export function buildSecrets(source: InputSource, env: NodeJS.ProcessEnv = process.env): string[] {
+  return [
+    source('github-token'),
+    ...secretValues(source('secrets')),
+    ...secretEnvValues(parseList(source('secret-envs')), env)
+  ].filter(Boolean);
 }
 
 export interface SecretSpec {

@@ -2,6 +2,7 @@
 import { errorLine, exec, ExecError } from '../common/exec.js';
 import { getState, info, saveState, setOutput, setSecret, warning } from '../common/runner.js';
 import {
+  basicAuth,
   configPath,
   inlineEntry,
   readConfig,
@@ -59,7 +60,10 @@ function masked(entry: AuthEntry | undefined): AuthEntry | undefined {
 export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promise<LoginResult> {
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
-  for (const login of inputs.logins) setSecret(login.password);
+  for (const login of inputs.logins) {
+    setSecret(login.password);
+    setSecret(basicAuth(login.username, login.password));
+  }
 
   const file = configPath(env);
   const done: LoggedIn[] = [];
@@ -113,15 +117,15 @@ export async function postLogin(deps: LoginDeps = {}): Promise<void> {
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
   const logged = parseLoginState(getState(LOGIN_STATE));
+  const restores: Record<string, AuthEntry> = {};
+  for (const { registry, restore } of logged) {
+    const entry = restore ? masked(restorable(parseEntry(getState(restore)))) : undefined;
+    if (entry) restores[authKey(registry)] = entry;
+  }
   for (const { registry } of logged) {
     const result = await run('docker', ['logout', registry], { env, allowFailure: true });
     if (result.code === 0) info(`Logged out of ${registry}`);
     else warning(`Logout of ${registry} failed: ${errorLine(result.stderr) || `exit code ${result.code}`}`);
-  }
-  const restores: Record<string, AuthEntry> = {};
-  for (const { registry, restore } of logged) {
-    const entry = restore ? restorable(parseEntry(getState(restore))) : undefined;
-    if (entry) restores[authKey(registry)] = entry;
   }
   if (Object.keys(restores).length > 0) {
     const file = configPath(env);

@@ -17,7 +17,6 @@ import {
 import { checkLocalPaths, resolvePush } from '../build/plan.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
-import { maskSecrets } from '../build/secrets.js';
 import {
   attestBuild,
   checkAttestable,
@@ -37,6 +36,7 @@ import { defaultImages, pruneSelection } from './images.js';
 import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
 import { checkAddedLogins, checkUserLogins, loginEntries } from './logins.js';
 import { runMerge } from './merge.js';
+import { rootSecrets } from './secrets.js';
 
 /** Runs a stage's input reader so that its errors name the root action's input. */
 function named<T>(stage: Stage, read: () => T): T {
@@ -64,9 +64,10 @@ export async function runPipeline(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd()
 ): Promise<void> {
+  // Every secret input is masked first, before anything can print.
+  rootSecrets(root, env).forEach(setSecret);
   // 1. Every stage's own inputs, on every event.
   const p = readPipelineInputs(root);
-  setSecret(p.dockerhubToken);
   const images: Record<string, string> = root('images')
     ? {}
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
@@ -76,8 +77,6 @@ export async function runPipeline(
     readMetaInputs(stageSource(root, 'meta', { ...images, ...floating }), env, warning)
   );
   const buildInputs = named('build', () => readBuildInputs(stageSource(root, 'build')));
-  // Masked before meta, login or anything else can print.
-  maskSecrets(buildInputs.secrets);
   const build = p.mode === 'merge' ? undefined : buildInputs;
   if (p.mode === 'platform' && buildInputs.platforms.length !== 1) {
     throw new InputError(
