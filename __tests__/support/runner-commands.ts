@@ -54,6 +54,11 @@ export interface RunnerLog {
   masks: string[];
   /** The lines the log shows as text, masked as the runner masks them. */
   text: string[];
+  /**
+   * Every line but `add-mask` commands, masked with the masks registered before it: what anyone who
+   * reads the log or its annotations can see.
+   */
+  shown: string[];
   /** A stop token still waiting for its resume at the end. */
   stoppedAt?: string;
 }
@@ -156,7 +161,7 @@ function mask(line: string, masks: string[]): string {
  */
 export function readRunnerLog(stdout: string, stderr = ''): RunnerLog {
   const registered = new Set(REGISTERED);
-  const log: RunnerLog = { commands: [], masks: [], text: [] };
+  const log: RunnerLog = { commands: [], masks: [], text: [], shown: [] };
   let token: string | undefined;
   const streams: [RunnerCommand['stream'], string][] = [
     ['stdout', stdout],
@@ -168,11 +173,12 @@ export function readRunnerLog(stdout: string, stderr = ''): RunnerLog {
         line.includes('##[') || line.includes('::')
           ? (parseV2(line, registered) ?? parseV1(line, registered))
           : undefined;
+      const name = parsed?.command.toLowerCase();
+      if (name !== 'add-mask' || token !== undefined) log.shown.push(mask(line, log.masks));
       if (!parsed) {
         log.text.push(mask(line, log.masks));
         continue;
       }
-      const name = parsed.command.toLowerCase();
       if (token !== undefined) {
         if (name !== token.toLowerCase()) {
           log.text.push(mask(line, log.masks));
