@@ -30,7 +30,9 @@ const RUN_OUTPUT = [
   '##[save-state name=login;]x'
 ];
 /** The commands the step may issue itself. */
-const OWN = ['add-mask', 'group', 'endgroup', 'warning', 'notice', 'error'];
+const OWN = ['add-mask', 'group', 'endgroup', 'debug', 'warning', 'notice', 'error'];
+/** The github-token runAction gives by default, and the auth value a GHCR login would write with it. */
+const TOKEN_MASKS = ['ghs_testtoken', base64('mona:ghs_testtoken')];
 
 const repository = (description: string) => ({
   name: 'hello-world',
@@ -104,6 +106,7 @@ test('hostile labels, annotations, description and RUN output stay text; secrets
   // Every hostile value and RUN line reached the log, as text.
   const text = log.text.join('\n');
   for (const value of [...HOSTILE, ...RUN_OUTPUT]) expect(text).toContain(value);
+  console.log(log.shown.filter(l => l.includes(buildArg)).join('\n'));
   expect(shownSecrets(log, [PASSWORD, secret, buildArg])).toEqual([]);
   expect(rawLinesWith(step, [PASSWORD, secret, buildArg])).toEqual([]);
   expect(step.post?.code).toBe(0);
@@ -146,7 +149,8 @@ test("a registry's error body with commands stays text; the step's one error is 
     const found = commandsOf(log);
     expect(step.code).toBe(1);
     expect(found.names.filter(n => !OWN.includes(n))).toEqual([]);
-    expect(found.masks).toEqual([]);
+    // Only the step's own: the github-token (masked on every run) and its auth value; no empty mask.
+    expect(found.masks.sort()).toEqual([...TOKEN_MASKS].sort());
     expect(found.errors).toHaveLength(1);
     expect(found.errors[0]).toMatch(/^buildx build failed: .*denied/);
     for (const value of injected.slice(1)) expect(log.text).toContain(value);

@@ -156,7 +156,7 @@ export async function runBuild(
 ): Promise<BuildResult> {
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
-  maskSecrets(inputs.secrets, inputs.secretEnvs, env);
+  maskSecrets(inputs, env);
   setSecret(inputs.githubToken ?? '');
   const started = performance.now();
   // performance.now() counts from the process's start: this much went to starting Node and loading.

@@ -64,12 +64,16 @@ export function parseSecrets(text: string, input = 'secrets'): Secret[] {
 }
 
 /**
- * Masks every secret value (setSecret adds each line of a multi-line one), and the values of the
- * variables `secret-envs` names. Called as soon as the inputs are read, before anything can print.
+ * Masks every secret value (setSecret adds each line of a multi-line one), the values of the
+ * variables `secret-envs` names and of build args named as secrets. Called as soon as the inputs are read, before anything can print.
  */
-export function maskSecrets(secrets: Secret[], secretEnvs: string[] = [], env = process.env): void {
-  for (const { value } of secrets) setSecret(value);
-  for (const value of secretEnvValues(secretEnvs, env)) setSecret(value);
+export function maskSecrets(
+  inputs: { secrets: Secret[]; secretEnvs?: string[]; buildArgs?: string[] },
+  env = process.env
+): void {
+  for (const { value } of inputs.secrets) setSecret(value);
+  for (const value of secretEnvValues(inputs.secretEnvs ?? [], env)) setSecret(value);
+  for (const value of secretBuildArgValues(inputs.buildArgs ?? [])) setSecret(value);
 }
 
 /** The values of the environment variables `secret-envs` items (`id=VARIABLE`) name. */
@@ -96,15 +100,32 @@ export function secretValues(text: string): string[] {
   }
 }
 
+/** A build-arg name that says it holds a secret (as BuildKit's SecretsUsedInArgOrEnv check reads names). */
+const SECRET_NAME = /(?:^|_)(?:apikey|auth|credentials?|key|passw(?:or)?d|pword|secret|token)(?:_|$)/i;
+
+/**
+ * The values of build args named as secrets (`TOKEN=...`, `NPM_AUTH_TOKEN=...`): BuildKit shows a
+ * RUN step with its args expanded, so masking is what keeps such a value out of the log. Other
+ * values stay visible (masking `1` or `true` would hide them all over the log).
+ */
+export function secretBuildArgValues(items: string[]): string[] {
+  return items.flatMap(item => {
+    const at = item.indexOf('=');
+    const value = at > 0 ? item.slice(at + 1) : '';
+    return value && SECRET_NAME.test(item.slice(0, at).trim()) ? [value] : [];
+  });
+}
+
 /**
  * The secrets among the build inputs, read before they are checked: `secrets` values, the values of
- * the variables `secret-envs` names, and `github-token`.
+ * the variables `secret-envs` names, build args named as secrets, and `github-token`.
  */
 export function buildSecrets(source: InputSource, env: NodeJS.ProcessEnv = process.env): string[] {
   return [
     source('github-token'),
     ...secretValues(source('secrets')),
-    ...secretEnvValues(parseList(source('secret-envs')), env)
+    ...secretEnvValues(parseList(source('secret-envs')), env),
+    ...secretBuildArgValues(parseList(source('build-args'), { ignoreComma: true }))
   ].filter(Boolean);
 }
 
