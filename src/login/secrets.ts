@@ -36,10 +36,10 @@ export function loginSecrets(source: InputSource, env: NodeJS.ProcessEnv = proce
     // Reported when the inputs are read; its passwords are among the written ones.
   }
   const secrets = [githubToken, ...writtenPasswords(yaml)];
-  for (const { username, password } of [
-    { username: source('username'), password: source('password') },
-    ...listed
-  ]) {
+  const single = { username: source('username'), password: source('password') };
+  // The single form counts beside registry-auth only when it has a password (the two do not mix).
+  const pairs = yaml ? [...(single.password ? [single] : []), ...listed] : [single];
+  for (const { username, password } of pairs) {
     // Where no password is given, GHCR's login uses the github-token (and the actor as the user).
     const secret = password || githubToken;
     if (secret) secrets.push(password, basicAuth(username || actor, secret));
