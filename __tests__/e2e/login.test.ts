@@ -38,8 +38,9 @@ test('logs in to both registries; post removes them, keeps other credentials and
   });
   expect(run.errors).toEqual([]);
   expect(run.code).toBe(0);
-  // Both registries share the password: it is masked once.
-  expect(run.masked).toEqual([PASSWORD, base64(other[GHCR])]);
+  // Masked first: the github-token, the password (once, though both registries have it) and the auth
+  // value docker login writes for it; then the earlier credentials the post step puts back.
+  expect(run.masked).toEqual(['ghs_testtoken', PASSWORD, base64(`${USER}:${PASSWORD}`), base64(other[GHCR])]);
   expect(run.stdout.lastIndexOf('::add-mask::')).toBeLessThan(run.stdout.indexOf('Logging in'));
   expect(run.stdout).not.toMatch(new RegExp(`^(?!::add-mask::).*${PASSWORD}`, 'm'));
   expect(run.outputs.registries).toBe(`${GHCR}\n${HUB}`);
@@ -77,7 +78,7 @@ test('a wrong password fails naming the registry, stores nothing, and never show
     `Login to ${HUB} as ${USER} failed: login attempt to http://${HUB}/v2/ failed with status: 401 Unauthorized ` +
       `Check the username and password (or token) for ${HUB}.`
   ]);
-  expect(run.masked).toEqual([wrong]);
+  expect(run.masked).toEqual(['ghs_testtoken', wrong, base64(`${USER}:${wrong}`)]);
   expect(run.stdout.replace(`::add-mask::${wrong}`, '') + run.stderr).not.toContain(wrong);
   expect(run.stdout + run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   expect(readAuths(config)).toEqual({});

@@ -72,8 +72,13 @@ export function buildArgv(plan: BuildPlan): string[] {
   ];
 }
 
-/** A command and its argv as one shell-quoted line for the log. */
+/**
+ * A command and its argv as one shell-quoted line for the log. Build-arg values are left out (a
+ * build arg may carry a token): `--build-arg KEY=(hidden)`.
+ */
 export function commandLine(argv: string[]): string {
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return argv.map(quote).join(' ');
+  const hidden = (a: string, i: number) =>
+    argv[i - 1] === '--build-arg' && a.includes('=') ? `${a.slice(0, a.indexOf('='))}=(hidden)` : a;
+  return argv.map(hidden).map(quote).join(' ');
 }

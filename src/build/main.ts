@@ -10,6 +10,7 @@ import {
   notice,
   saveState,
   setOutput,
+  setSecret,
   warning
 } from '../common/runner.js';
 import type { BuildPlan } from './args.js';
@@ -155,14 +156,15 @@ export async function runBuild(
   meta: MetaValues = {},
   deps: BuildDeps = {}
 ): Promise<BuildResult> {
+  const run = deps.run ?? exec;
+  const env = deps.env ?? process.env;
+  maskSecrets(inputs, env);
+  setSecret(inputs.githubToken ?? '');
   const started = performance.now();
   // performance.now() counts from the process's start: this much went to starting Node and loading.
   const timings: Record<string, number> = { start: started };
   const since = (t0: number) => Math.round(performance.now() - t0);
-  const run = deps.run ?? exec;
-  const env = deps.env ?? process.env;
   checkAttestable(inputs.attest ?? 'false', env);
-  maskSecrets(inputs.secrets);
 
   checkLocalPaths(inputs, deps.cwd ?? process.cwd());
   // buildx's version, the engine and the registries (read-only) are asked at once, about 0.1 s each.

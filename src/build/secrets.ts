@@ -13,8 +13,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRecords, type LineRecord } from '../common/lists.js';
-import { InputError, setSecret } from '../common/runner.js';
+import { parseList, parseRecords, type LineRecord } from '../common/lists.js';
+import { InputError, setSecret, type InputSource } from '../common/runner.js';
 
 /** An id as a Dockerfile names it in `--mount=type=secret,id=...`. */
 const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
@@ -64,14 +64,69 @@ export function parseSecrets(text: string, input = 'secrets'): Secret[] {
 }
 
 /**
- * Masks every secret value, and each line of a multi-line one (the runner masks line by line in
- * multi-line output). Called as soon as the input is read, before anything can print.
+ * Masks every secret value (setSecret adds each line of a multi-line one), the values of the
+ * variables `secret-envs` names and of build args named as secrets. Called as soon as the inputs are read, before anything can print.
  */
-export function maskSecrets(secrets: Secret[]): void {
-  for (const { value } of secrets) {
-    const lines = value.split(/\r?\n/).filter(l => l.trim().length > 3);
-    for (const part of new Set([value, ...lines])) setSecret(part);
+export function maskSecrets(
+  inputs: { secrets: Secret[]; secretEnvs?: string[]; buildArgs?: string[] },
+  env = process.env
+): void {
+  for (const { value } of inputs.secrets) setSecret(value);
+  for (const value of secretEnvValues(inputs.secretEnvs ?? [], env)) setSecret(value);
+  for (const value of secretBuildArgValues(inputs.buildArgs ?? [])) setSecret(value);
+}
+
+/** The values of the environment variables `secret-envs` items (`id=VARIABLE`) name. */
+export function secretEnvValues(items: string[], env: NodeJS.ProcessEnv): string[] {
+  return items.flatMap(item => {
+    const name = item.slice(item.indexOf('=') + 1).trim();
+    const value = name ? env[name] : undefined;
+    return value ? [value] : [];
+  });
+}
+
+/**
+ * The values in a `secrets` input, to mask before it is checked: parsed where it parses, else the
+ * text after the first `=` of each line (an item the parser refuses is still a secret).
+ */
+export function secretValues(text: string): string[] {
+  try {
+    return parseSecrets(text).map(s => s.value);
+  } catch {
+    return text
+      .split(/\r?\n/)
+      .map(line => line.slice(line.indexOf('=') + 1).trim())
+      .filter(value => value.length > 3);
   }
+}
+
+/** A build-arg name that says it holds a secret (as BuildKit's SecretsUsedInArgOrEnv check reads names). */
+const SECRET_NAME = /(?:^|_)(?:apikey|auth|credentials?|key|passw(?:or)?d|pword|secret|token)(?:_|$)/i;
+
+/**
+ * The values of build args named as secrets (`TOKEN=...`, `NPM_AUTH_TOKEN=...`): BuildKit shows a
+ * RUN step with its args expanded, so masking is what keeps such a value out of the log. Other
+ * values stay visible (masking `1` or `true` would hide them all over the log).
+ */
+export function secretBuildArgValues(items: string[]): string[] {
+  return items.flatMap(item => {
+    const at = item.indexOf('=');
+    const value = at > 0 ? item.slice(at + 1) : '';
+    return value && SECRET_NAME.test(item.slice(0, at).trim()) ? [value] : [];
+  });
+}
+
+/**
+ * The secrets among the build inputs, read before they are checked: `secrets` values, the values of
+ * the variables `secret-envs` names, build args named as secrets, and `github-token`.
+ */
+export function buildSecrets(source: InputSource, env: NodeJS.ProcessEnv = process.env): string[] {
+  return [
+    source('github-token'),
+    ...secretValues(source('secrets')),
+    ...secretEnvValues(parseList(source('secret-envs')), env),
+    ...secretBuildArgValues(parseList(source('build-args'), { ignoreComma: true }))
+  ].filter(Boolean);
 }
 
 export interface SecretSpec {

@@ -18,6 +18,11 @@ export interface DockerConfig {
   [key: string]: unknown;
 }
 
+/** The `auth` value `docker login` writes for a user and password: base64 of `user:password`. */
+export function basicAuth(username: string, password: string): string {
+  return Buffer.from(`${username}:${password}`).toString('base64');
+}
+
 /** The docker CLI's config folder: DOCKER_CONFIG, else ~/.docker. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { processStart, stopGroup } from './processes.js';
-import { onCancel } from './runner.js';
+import { LineBuffer } from './log-fence.js';
+import { onCancel, writeLog } from './runner.js';
 
 export interface ExecOptions {
   input?: string;
@@ -105,20 +106,37 @@ async function stopRunning(): Promise<void> {
   await Promise.all([...running.entries()].map(([pid, closed]) => stopGroup(pid, closed)));
 }
 
-/** Writes a command's output to the log: at once, or once `hold` settles (nothing if stopped by then). */
-function echoer(opts: ExecOptions): (chunk: Buffer) => void {
-  if (!opts.stream) return () => {};
-  if (!opts.hold) return chunk => void process.stdout.write(chunk);
-  let held: Buffer[] | undefined = [];
-  const release = () => {
-    const chunks = held ?? [];
-    held = undefined;
-    if (!opts.signal?.aborted) for (const chunk of chunks) process.stdout.write(chunk);
+interface Echo {
+  write: (chunk: Buffer) => void;
+  /** Lets out a last line that lacks its line break. */
+  end: () => void;
+}
+
+/**
+ * Writes a command's output to the log, each stream in whole lines, each run of lines fenced where
+ * the runner could read a command in it (the command's output is not the step's own): at once, or
+ * once `hold` settles (nothing if stopped by then). Returns a maker of one writer per stream.
+ */
+function echoer(opts: ExecOptions): () => Echo {
+  if (!opts.stream) return () => ({ write: () => {}, end: () => {} });
+  let held: Buffer[] | undefined = opts.hold ? [] : undefined;
+  const show = (run: Buffer | undefined) => {
+    if (!run) return;
+    if (held) held.push(run);
+    else if (!opts.signal?.aborted) writeLog(run);
   };
-  opts.hold.then(release, release);
-  return chunk => {
-    if (held) held.push(chunk);
-    else if (!opts.signal?.aborted) process.stdout.write(chunk);
+  if (opts.hold) {
+    const release = () => {
+      const runs = held ?? [];
+      held = undefined;
+      // Let out as one run: one fence around all of it where it needs one.
+      if (!opts.signal?.aborted && runs.length > 0) writeLog(Buffer.concat(runs));
+    };
+    opts.hold.then(release, release);
+  }
+  return () => {
+    const lines = new LineBuffer();
+    return { write: chunk => show(lines.write(chunk)), end: () => show(lines.end()) };
   };
 }
 
@@ -155,14 +173,16 @@ export function exec(command: string, args: string[], opts: ExecOptions = {}): P
     const err = new OutputTail();
     const bytes: Buffer[] = [];
     const echo = echoer(opts);
+    const echoOut = echo();
+    const echoErr = echo();
     child.stdout.on('data', (chunk: Buffer) => {
       out.write(chunk);
       if (opts.bytes) bytes.push(chunk);
-      echo(chunk);
+      echoOut.write(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       err.write(chunk);
-      echo(chunk);
+      echoErr.write(chunk);
     });
     if (opts.signal?.aborted) stop();
     else opts.signal?.addEventListener('abort', stop, { once: true });
@@ -171,6 +191,8 @@ export function exec(command: string, args: string[], opts: ExecOptions = {}): P
       reject(new ExecError(`${command}: ${e.message}`, { code: -1, stdout: out.end(), stderr: err.end() }));
     });
     child.on('close', (code, signal) => {
+      echoOut.end();
+      echoErr.end();
       forget();
       const result: ExecResult = { code: code ?? -1, stdout: out.end(), stderr: err.end() };
       if (opts.bytes) result.stdoutBytes = Buffer.concat(bytes);

@@ -9,6 +9,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'no
 import { EOL, tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { stopRecorded } from './processes.js';
+import { fenced } from './log-fence.js';
 
 /** A problem with what the user asked for: reported as one error line, without a stack trace. */
 export class InputError extends Error {
@@ -97,15 +98,35 @@ export function getState(name: string): string {
 /** What this process has masked already: a value is masked once, however many stages hand it on. */
 const masked = new Set<string>();
 
-/** Masks a secret in every later log line. */
+/**
+ * Masks a secret in every later log line; a multi-line one (a key file, JSON) also line by line,
+ * each line of four or more characters trimmed (output shows a value's lines apart, indented anew;
+ * the runner itself masks the shorter ones, `{` and the like, from the whole value). Every secret
+ * input is masked as soon as it is read, before the step prints anything else.
+ */
 export function setSecret(secret: string): void {
-  if (!secret || masked.has(secret)) return;
-  masked.add(secret);
-  issueCommand('add-mask', secret);
+  if (!secret) return;
+  const lines = /[\r\n]/.test(secret) ? secret.split(/\r\n|\r|\n/).map(l => l.trim()) : [];
+  for (const part of [secret, ...lines.filter(l => l.length > 3)]) {
+    if (!part || masked.has(part)) continue;
+    masked.add(part);
+    issueCommand('add-mask', part);
+  }
 }
 
+/**
+ * Writes text to the log so that the runner reads no command in it (see log-fence.ts): as it is when
+ * it is inert, else fenced, in one write. Text and buffers of whole lines; a line break is added
+ * where the text lacks one.
+ */
+export function writeLog(text: string | Buffer): void {
+  if (text.length === 0) return;
+  process.stdout.write(typeof text === 'string' ? fenced(text) : fenced(text));
+}
+
+/** A line for the log; whatever it quotes (inputs, the event, a registry's answer) stays text. */
 export function info(message: string): void {
-  process.stdout.write(message + EOL);
+  writeLog(message + EOL);
 }
 
 export function isDebug(): boolean {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { errorLine, exec, ExecError } from '../common/exec.js';
 import { getState, info, saveState, setOutput, setSecret, warning } from '../common/runner.js';
 import {
+  basicAuth,
   configPath,
   inlineEntry,
   readConfig,
@@ -65,7 +66,10 @@ function masked(entry: AuthEntry | undefined): AuthEntry | undefined {
 export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promise<LoginResult> {
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
-  for (const login of inputs.logins) setSecret(login.password);
+  for (const login of inputs.logins) {
+    setSecret(login.password);
+    setSecret(basicAuth(login.username, login.password));
+  }
 
   const done: LoggedIn[] = [];
   for (const [n, login] of inputs.logins.entries()) {
@@ -133,6 +137,15 @@ export async function postLogin(deps: LoginDeps = {}): Promise<void> {
   const env = deps.env ?? process.env;
   const logged = parseLoginState(getState(LOGIN_STATE));
   const envOf = (dir?: string) => (dir ? { ...env, DOCKER_CONFIG: dir } : env);
+  // Earlier credentials are read (and masked) before anything is printed; they go back into the
+  // config file they came from.
+  const restores = new Map<string, Record<string, AuthEntry>>();
+  for (const { registry, restore, configDir } of logged) {
+    const entry = restore ? masked(restorable(parseEntry(getState(restore)))) : undefined;
+    if (!entry) continue;
+    const file = configPath(envOf(configDir));
+    restores.set(file, { ...restores.get(file), [authKey(registry)]: entry });
+  }
   for (const { registry, configDir } of logged) {
     const result = await run('docker', ['logout', registry], { env: envOf(configDir), allowFailure: true });
     const scoped = configDir ? ` (scoped, ${configDir})` : '';
@@ -141,14 +154,6 @@ export async function postLogin(deps: LoginDeps = {}): Promise<void> {
       warning(
         `Logout of ${registry}${scoped} failed: ${errorLine(result.stderr) || `exit code ${result.code}`}`
       );
-  }
-  // Earlier credentials go back into the config file they came from.
-  const restores = new Map<string, Record<string, AuthEntry>>();
-  for (const { registry, restore, configDir } of logged) {
-    const entry = restore ? restorable(parseEntry(getState(restore))) : undefined;
-    if (!entry) continue;
-    const file = configPath(envOf(configDir));
-    restores.set(file, { ...restores.get(file), [authKey(registry)]: entry });
   }
   for (const [file, entries] of restores) {
     writeConfig(file, withEntries(readConfig(file), entries));

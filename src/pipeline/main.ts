@@ -18,7 +18,6 @@ import { checkLocalPaths, resolvePush } from '../build/plan.js';
 import { eventTrust } from '../common/trust.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
-import { maskSecrets } from '../build/secrets.js';
 import {
   attestBuild,
   checkAttestable,
@@ -41,6 +40,7 @@ import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage }
 import { checkAddedLogins, checkUserLogins, loginEntries } from './logins.js';
 import { runMerge } from './merge.js';
 import { pruneFailed } from './prune-failure.js';
+import { rootSecrets } from './secrets.js';
 
 /** Runs a stage's input reader so that its errors name the root action's input. */
 function named<T>(stage: Stage, read: () => T): T {
@@ -68,9 +68,10 @@ export async function runPipeline(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd()
 ): Promise<void> {
+  // Every secret input is masked first, before anything can print.
+  rootSecrets(root, env).forEach(setSecret);
   // 1. Every stage's own inputs, on every event.
   const p = readPipelineInputs(root);
-  setSecret(p.dockerhubToken);
   const images: Record<string, string> = root('images')
     ? {}
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
@@ -80,8 +81,6 @@ export async function runPipeline(
     readMetaInputs(stageSource(root, 'meta', { ...images, ...floating }), env, warning)
   );
   const buildInputs = named('build', () => readBuildInputs(stageSource(root, 'build')));
-  // Masked before meta, login or anything else can print.
-  maskSecrets(buildInputs.secrets);
   const build = p.mode === 'merge' ? undefined : buildInputs;
   if (p.mode === 'platform' && buildInputs.platforms.length !== 1) {
     throw new InputError(

@@ -167,6 +167,12 @@ describe('buildArgv', () => {
       "docker buildx build --label 'a=it'\\''s here' --tag a/b:1 ."
     );
   });
+
+  test('commandLine leaves out build-arg values, keeping their keys', () => {
+    expect(
+      commandLine(['docker', 'buildx', 'build', '--build-arg', 'TOKEN=sekret', '--build-arg', 'BARE', '.'])
+    ).toBe("docker buildx build --build-arg 'TOKEN=(hidden)' --build-arg BARE .");
+  });
 });
 
 describe('secrets', () => {

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { readBuildInputs } from '../../../src/build/inputs.js';
-import { maskSecrets, parseSecrets } from '../../../src/build/secrets.js';
+import { buildSecrets, maskSecrets, parseSecrets, secretBuildArgValues } from '../../../src/build/secrets.js';
 import { InputError } from '../../../src/common/runner.js';
 
 const QUOTING =
@@ -96,12 +96,38 @@ describe('secrets, read as build-push-action documents them', () => {
   test('every value and each line of a multi-line value is masked', () => {
     const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      maskSecrets(parseSecrets('"k=line-one\nline-two"\nb=short-value'));
+      maskSecrets({ secrets: parseSecrets('"k=line-one\nline-two"\nb=short-value') });
       expect(write.mock.calls.map(c => String(c[0])).join('')).toBe(
         '::add-mask::line-one%0Aline-two\n::add-mask::line-one\n::add-mask::line-two\n::add-mask::short-value\n'
       );
     } finally {
       write.mockRestore();
     }
+  });
+});
+
+describe('secrets read before the inputs are checked', () => {
+  test('build args named as secrets, secret-envs values, secrets values even where they do not parse', () => {
+    const source = (name: string) =>
+      ({
+        'github-token': 'ghs_token',
+        secrets: 'A=sekret-one\nnot an item',
+        'secret-envs': 'ID=MY_ENV',
+        'build-args':
+          'TOKEN=sekret-arg\nNPM_AUTH_TOKEN=sekret-npm\nVERSION=1.2.3\nMONKEY=banana\nKEY_ID=sekret-key'
+      })[name] ?? '';
+    expect(buildSecrets(source, { MY_ENV: 'sekret-env' })).toEqual([
+      'ghs_token',
+      'sekret-one',
+      'not an item',
+      'sekret-env',
+      'sekret-arg',
+      'sekret-npm',
+      'sekret-key'
+    ]);
+    expect(secretBuildArgValues(['PASSWORD=p', 'password_file=/x', 'AUTHOR=me', 'TOKENS=t'])).toEqual([
+      'p',
+      '/x'
+    ]);
   });
 });

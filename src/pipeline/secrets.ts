@@ -1,0 +1,22 @@
+/**
+ * Every secret among the root action's inputs, to mask before anything else is read or printed:
+ * the login stage's (`password`, `registry-auth`, `github-token`, with the config's `auth` values),
+ * the Docker Hub token, build `secrets` and `secret-envs` values, and prune's token.
+ */
+import { basicAuth } from '../common/docker-config.js';
+import type { InputSource } from '../common/runner.js';
+import { buildSecrets } from '../build/secrets.js';
+import { loginSecrets } from '../login/secrets.js';
+import { stageSource } from './inputs.js';
+
+export function rootSecrets(root: InputSource, env: NodeJS.ProcessEnv = process.env): string[] {
+  const hubToken = root('dockerhub-token');
+  const secrets = [
+    ...loginSecrets(stageSource(root, 'login'), env),
+    hubToken,
+    hubToken ? basicAuth(root('dockerhub-username'), hubToken) : '',
+    ...buildSecrets(stageSource(root, 'build'), env),
+    stageSource(root, 'prune')('token')
+  ];
+  return [...new Set(secrets.filter(Boolean))];
+}
