@@ -136,6 +136,14 @@ export function parseFileCommands(text: string): Record<string, string> {
   return out;
 }
 
+/**
+ * The values of a step's state as the main step meant them: each entry without the proof the step
+ * saves it with (`<HMAC>:`, see src/common/state.ts). An entry without one is left as it is.
+ */
+export function stateValues(state: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, v.replace(/^[0-9a-f]{64}:/, '')]));
+}
+
 function unescape(value: string): string {
   return value.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
 }

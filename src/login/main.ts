@@ -71,7 +71,7 @@ export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promi
       ? masked(restorable(inlineEntry(readConfig(file), authKey(login.registry))))
       : undefined;
     const restore = earlier ? `${LOGIN_STATE}-restore-${n}` : undefined;
-    if (earlier && restore) saveState(restore, earlier);
+    if (earlier && restore) saveState(restore, earlier, env);
     info(`Logging in to ${isDockerHub(login.registry) ? 'Docker Hub' : login.registry} as ${login.username}`);
     try {
       await run('docker', ['login', '--username', login.username, '--password-stdin', login.registry], {
@@ -85,7 +85,7 @@ export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promi
     }
     done.push(restore ? { registry: login.registry, restore } : { registry: login.registry });
     // Saved after each login, so that the post step also logs out when a later login fails.
-    if (inputs.logout) saveState(LOGIN_STATE, { registries: done });
+    if (inputs.logout) saveState(LOGIN_STATE, { registries: done }, env);
   }
   return { registries: done.map(d => d.registry) };
 }
@@ -94,10 +94,29 @@ export function writeLoginOutputs(result: LoginResult): void {
   setOutput('registries', result.registries.join('\n'));
 }
 
-export function parseLoginState(text: string): LoggedIn[] {
+const RESTORE_NAME = new RegExp(`^${LOGIN_STATE}-restore-\\d+$`);
+
+/** A logged-in entry as runLogin writes it: a registry (never a flag) and its restore entry's name. */
+function isLoggedIn(entry: unknown): entry is LoggedIn {
+  const { registry, restore } = (entry ?? {}) as Partial<Record<keyof LoggedIn, unknown>>;
+  return (
+    typeof registry === 'string' &&
+    /^[^\s-]\S*$/.test(registry) &&
+    (restore === undefined || (typeof restore === 'string' && RESTORE_NAME.test(restore)))
+  );
+}
+
+/** The registries of the login state ([] when there is none); undefined for what runLogin does not write. */
+export function parseLoginState(text: string): LoggedIn[] | undefined {
   if (!text) return [];
-  const parsed = JSON.parse(text) as { registries?: LoggedIn[] };
-  return Array.isArray(parsed.registries) ? parsed.registries : [];
+  let parsed: { registries?: unknown } | null;
+  try {
+    parsed = JSON.parse(text) as { registries?: unknown } | null;
+  } catch {
+    return undefined;
+  }
+  const listed = parsed?.registries;
+  return Array.isArray(listed) && listed.every(isLoggedIn) ? listed : undefined;
 }
 
 function parseEntry(text: string): AuthEntry | undefined {
@@ -112,7 +131,11 @@ function parseEntry(text: string): AuthEntry | undefined {
 export async function postLogin(deps: LoginDeps = {}): Promise<void> {
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
-  const logged = parseLoginState(getState(LOGIN_STATE));
+  const logged = parseLoginState(getState(LOGIN_STATE, env));
+  if (!logged) {
+    warning(`Ignoring the state entry "${LOGIN_STATE}": it does not list registries as the main step does`);
+    return;
+  }
   for (const { registry } of logged) {
     const result = await run('docker', ['logout', registry], { env, allowFailure: true });
     if (result.code === 0) info(`Logged out of ${registry}`);
@@ -120,7 +143,7 @@ export async function postLogin(deps: LoginDeps = {}): Promise<void> {
   }
   const restores: Record<string, AuthEntry> = {};
   for (const { registry, restore } of logged) {
-    const entry = restore ? restorable(parseEntry(getState(restore))) : undefined;
+    const entry = restore ? restorable(parseEntry(getState(restore, env))) : undefined;
     if (entry) restores[authKey(registry)] = entry;
   }
   if (Object.keys(restores).length > 0) {

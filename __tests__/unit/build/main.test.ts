@@ -10,7 +10,8 @@ import { checkResult } from '../../../src/build/run.js';
 import { BINFMT_IMAGE } from '../../../src/build/qemu.js';
 import { ExecError, type ExecOptions, type ExecResult } from '../../../src/common/exec.js';
 import { InputError } from '../../../src/common/runner.js';
-import { parseFileCommands } from '../../support/action-runner.js';
+import { mainKey, sign } from '../../../src/common/state.js';
+import { parseFileCommands, stateValues } from '../../support/action-runner.js';
 import { DEFAULTS } from './defaults.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/build/', import.meta.url));
@@ -171,11 +172,35 @@ describe('runBuild with a stand-in docker', () => {
     ]);
     expect(builds(docker.calls)[0].slice(4, 6)).toEqual(['--builder', name]);
     const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
-    expect(state[BUILDER_STATE]).toBe(name);
-    process.env[`STATE_${BUILDER_STATE}`] = name;
+    expect(stateValues(state)[BUILDER_STATE]).toBe(name);
+    process.env[`STATE_${BUILDER_STATE}`] = state[BUILDER_STATE];
     const post = fakeDocker();
-    await postBuild({ run: post.run, probes: { pluginDirs: [] } });
+    await postBuild({ run: post.run, probes: { pluginDirs: [] }, env: deps(post.run).env });
     expect(post.calls).toEqual([['buildx', 'rm', name]]);
+  });
+
+  test.each([
+    ['written by no main step', (name: string) => name],
+    [
+      'signed, but not a name the build makes',
+      () => sign(mainKey({ RUNNER_TEMP: dir }), BUILDER_STATE, 'my-builder')
+    ],
+    [
+      'signed, a made name of another run',
+      (name: string) => sign(mainKey({ RUNNER_TEMP: dir }), BUILDER_STATE, name)
+    ]
+  ])('a builder state %s: post removes nothing and warns', async (_, state) => {
+    process.env[`STATE_${BUILDER_STATE}`] = state('push-to-image-7-0123abcd');
+    const post = fakeDocker();
+    await postBuild({
+      run: post.run,
+      probes: { pluginDirs: [] },
+      env: { RUNNER_TEMP: dir, GITHUB_RUN_ID: '8' }
+    });
+    expect(post.calls).toEqual([]);
+    expect(printed().match(/^::warning::.*$/gm)).toEqual([
+      expect.stringMatching(/^::warning::Ignoring the state entry "build-builder": /)
+    ]);
   });
 
   test('QEMU is installed for a foreign platform without a handler, before the build', async () => {
