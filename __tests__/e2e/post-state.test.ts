@@ -85,12 +85,6 @@ test('the root action: an injected builder, temp folder and login change nothing
     const post = step.post!;
     expect(post.errors).toEqual([]);
     expect(post.code).toBe(0);
-    expect(post.warnings.sort()).toEqual([
-      ignored('build-builder'),
-      ignored('login'),
-      ignored('temp-folders')
-    ]);
-    expect(post.stdout).not.toMatch(/Logged out|Restored|Removed builder|Removing /);
     // The user's builder and folder are still there ...
     expect(buildx(config, ['inspect', victim])).toContain(victim);
     expect(existsSync(join(users, 'kept'))).toBe(true);
@@ -101,10 +95,20 @@ test('the root action: an injected builder, temp folder and login change nothing
       'other.example:5000': { auth: base64(stored['other.example:5000']) },
       [GHCR]: { auth: base64(`${USER}:${PASSWORD}`) }
     });
+    expect(post.stdout).not.toMatch(/Logged out|Restored|Removed builder|Removing /);
+    expect(post.warnings.sort()).toEqual([
+      ignored('build-builder'),
+      ignored('login'),
+      ignored('temp-folders')
+    ]);
     // No key is left on disk.
     expect(readdirSync(join(step.workdir, 'runner-temp')).filter(n => n.endsWith('.key'))).toEqual([]);
   } finally {
-    buildx(config, ['rm', victim]);
+    try {
+      buildx(config, ['rm', victim]);
+    } catch {
+      // Already removed: the assertions above say by whom.
+    }
   }
 });
 
@@ -119,10 +123,10 @@ test('the login stage: a temp folder named by injected state stays, the genuine 
     injectedState: { 'temp-folders': JSON.stringify([users]) }
   });
   expect([step.code, step.post?.code]).toEqual([0, 0]);
-  expect(step.post?.warnings).toEqual([ignored('temp-folders')]);
   expect(existsSync(join(users, 'kept'))).toBe(true);
   expect(step.post?.stdout).toContain(`Logged out of ${GHCR}`);
   expect(readAuths(config)).toEqual({});
+  expect(step.post?.warnings).toEqual([ignored('temp-folders')]);
 });
 
 test('the login stage: a forged restore entry next to the genuine login list puts nothing back', async () => {
@@ -135,10 +139,10 @@ test('the login stage: a forged restore entry next to the genuine login list put
     injectedState: { 'login-restore-0': JSON.stringify({ auth: base64('attacker:chosen') }) }
   });
   expect([step.code, step.post?.code]).toEqual([0, 0]);
-  expect(step.post?.warnings).toEqual([ignored('login-restore-0')]);
+  expect(readAuths(config)).toEqual({ [HUB]: { auth: base64(stored[HUB]) } });
   expect(step.post?.stdout).toContain(`Logged out of ${GHCR}`);
   expect(step.post?.stdout).not.toContain('Restored');
-  expect(readAuths(config)).toEqual({ [HUB]: { auth: base64(stored[HUB]) } });
+  expect(step.post?.warnings).toEqual([ignored('login-restore-0')]);
 });
 
 test('without injected state the same steps log out, put back what they replaced and remove their files', async () => {
