@@ -203,6 +203,20 @@ describe('runBuild with a stand-in docker', () => {
     ]);
   });
 
+  test('a build the system refuses to start (spawn E2BIG) names the input "tags" and the count', async () => {
+    const docker = fakeDocker();
+    const run: typeof docker.run = async (cmd, args, o) => {
+      if (args[1] === 'build')
+        throw new ExecError('docker: spawn E2BIG', { code: -1, stdout: '', stderr: '' });
+      return docker.run(cmd, args, o);
+    };
+    const tags = Array.from({ length: 40000 }, (_, i) => `ghcr.io/o/app:t${i}`);
+    await expect(runBuild(inputs({ tags }), { labels: ['a=b'] }, deps(run))).rejects.toThrow(
+      'The system refused to start docker buildx build: its command line is too long (E2BIG) with ' +
+        '40000 tags from input "tags" (and 1 labels, 0 annotations). Give fewer tags, or push the others in another step'
+    );
+  });
+
   test('QEMU is installed for a foreign platform without a handler, before the build', async () => {
     const docker = fakeDocker();
     await runBuild(
