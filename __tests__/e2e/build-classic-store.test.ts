@@ -7,7 +7,7 @@
 import { jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { engineEnv, ROOT, runAction } from '../support/action-runner.js';
+import { engineEnv, ROOT, runAction, stateValues } from '../support/action-runner.js';
 import { MEDIA, RegistryClient } from '../support/registry-client.js';
 import { buildContext, dockerConfig, GHCR, PASSWORD, unique, USER } from '../fixtures/build/e2e.js';
 
@@ -78,7 +78,7 @@ test('several platforms: a docker-container builder is made, and its failure is 
   expect(step.stdout).not.toMatch(/^\S*(docker buildx|docker-buildx) build /m);
   expect(await ghcr.tags(repo)).toEqual([]);
   // The post step removes the builder the main step recorded, though it never booted.
-  expect(step.state['build-builder']).toBe(made?.[1]);
+  expect(stateValues(step.state)['build-builder']).toBe(made?.[1]);
   expect(step.post?.code).toBe(0);
   expect(step.post?.stdout).toContain(`Removed builder ${made?.[1]}`);
 });

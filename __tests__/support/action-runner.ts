@@ -79,6 +79,12 @@ export interface RunOptions {
   /** Sends the step a signal, as a cancelled workflow does: `afterMs` after the start, once its
    * output matches `whenOutput` (when given). */
   signal?: { name: NodeJS.Signals; afterMs: number; whenOutput?: RegExp };
+  /**
+   * State entries set by `::save-state name=<name>::<value>` lines that text the step did not write
+   * (a label, a `RUN` step) put into the main step's log: the runner hands them to the post step
+   * like the entries the main step saved, over those of the same name.
+   */
+  injectedState?: Record<string, string>;
 }
 
 /** A process seen under the step (from /proc). */
@@ -134,6 +140,14 @@ export function parseFileCommands(text: string): Record<string, string> {
     }
   }
   return out;
+}
+
+/**
+ * The values of a step's state as the main step meant them: each entry without the proof the step
+ * saves it with (`<HMAC>:`, see src/common/state.ts). An entry without one is left as it is.
+ */
+export function stateValues(state: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, v.replace(/^[0-9a-f]{64}:/, '')]));
 }
 
 function unescape(value: string): string {
@@ -283,7 +297,9 @@ function baseEnv(opts: RunOptions, workdir: string): NodeJS.ProcessEnv {
     GITHUB_API_URL: 'http://127.0.0.1:9/',
     GITHUB_GRAPHQL_URL: 'http://127.0.0.1:9/graphql',
     GITHUB_JOB: 'build',
-    GITHUB_WORKFLOW: 'ci'
+    GITHUB_WORKFLOW: 'ci',
+    // The runner's name for the step, the same for its main and post parts: here one per action.
+    GITHUB_ACTION: `__octo-org_push-to-image${dirname(opts.action) === '.' ? '' : `_${dirname(opts.action)}`}`
   };
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
@@ -301,7 +317,10 @@ export async function runAction(
   if (opts.post === false) return main;
   const yaml = load(readFileSync(join(ROOT, opts.action), 'utf8')) as ActionYaml;
   if (!yaml.runs.post) return main;
-  const post = await runStep({ ...opts, workdir: main.workdir }, 'post', main.state);
+  const post = await runStep({ ...opts, workdir: main.workdir }, 'post', {
+    ...main.state,
+    ...opts.injectedState
+  });
   return { ...main, post };
 }
 

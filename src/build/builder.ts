@@ -73,3 +73,9 @@ export function createBuilderArgs(name: string): string[] {
 export function builderName(env: NodeJS.ProcessEnv, random: string): string {
   return `push-to-image-${env.GITHUB_RUN_ID ?? 'local'}-${random}`;
 }
+
+/** Whether `name` is one builderName gives in this run (with 8 random hex digits, as the build makes them). */
+export function isMadeBuilder(name: string, env: NodeJS.ProcessEnv): boolean {
+  const made = /^push-to-image-(.+)-[0-9a-f]{8}$/.exec(name);
+  return made !== null && made[1] === (env.GITHUB_RUN_ID ?? 'local');
+}

@@ -14,7 +14,7 @@ import {
   warning
 } from '../common/runner.js';
 import type { BuildPlan } from './args.js';
-import { builderName, chooseBuilder, createBuilderArgs } from './builder.js';
+import { builderName, chooseBuilder, createBuilderArgs, isMadeBuilder } from './builder.js';
 import { atLeast, buildxCall, OLDEST_SUPPORTED, SINCE } from './buildx.js';
 import {
   detectEngine,
@@ -136,7 +136,7 @@ async function selectBuilder(
   const name = builderName(env, randomBytes(4).toString('hex'));
   info(`Creating builder ${name}: ${choice.reason}`);
   // Recorded first: the post step also removes a builder whose creation failed half-way.
-  saveState(BUILDER_STATE, name);
+  saveState(BUILDER_STATE, name, env);
   await group(`Creating builder ${name}`, () =>
     run(...buildxCall(plugin, createBuilderArgs(name).slice(1)), { env, stream: true })
   ).catch((err: unknown) => {
@@ -322,16 +322,18 @@ export function writeBuildOutputs(result: BuildResult, opts: { summary?: boolean
   writeAttestOutputs(result.attestation, opts);
 }
 
-/** Removes the builder the main step created, if any. */
+/** Removes the builder the main step created, if any: only a name as builderName makes them. */
 export async function postBuild(deps: BuildDeps = {}): Promise<void> {
-  const name = getState(BUILDER_STATE);
+  const env = deps.env ?? process.env;
+  const name = getState(BUILDER_STATE, env);
   if (!name) return;
+  if (!isMadeBuilder(name, env)) {
+    warning(`Ignoring the state entry "${BUILDER_STATE}": not the name of a builder the main step creates`);
+    return;
+  }
   const run = deps.run ?? exec;
-  const plugin = findBuildx(deps.env ?? process.env, deps.probes);
-  const result = await run(...buildxCall(plugin, ['rm', name]), {
-    env: deps.env ?? process.env,
-    allowFailure: true
-  });
+  const plugin = findBuildx(env, deps.probes);
+  const result = await run(...buildxCall(plugin, ['rm', name]), { env, allowFailure: true });
   if (result.code === 0) info(`Removed builder ${name}`);
   else warning(`Removing builder ${name} failed: ${errorLine(result.stderr) || `exit code ${result.code}`}`);
 }

@@ -65,6 +65,19 @@ export class Superseded extends Error {
   }
 }
 
+/**
+ * A build the system refused to start, its command line and environment being over the system's
+ * limit (spawn E2BIG): the error names the input that makes the command line long.
+ */
+export function tooLong(plan: Pick<BuildPlan, 'tags' | 'labels' | 'annotations'>, cause: Error): Error {
+  return new Error(
+    `The system refused to start docker buildx build: its command line is too long (E2BIG) with ` +
+      `${plan.tags.length} tags from input "tags" (and ${plan.labels.length} labels, ` +
+      `${plan.annotations.length} annotations). Give fewer tags, or push the others in another step`,
+    { cause }
+  );
+}
+
 /** Runs buildx; runs it again (from cache) after a transient registry error while pushing. */
 async function runBuildx(
   run: typeof exec,
@@ -88,6 +101,7 @@ async function runBuildx(
       await hold;
       if (stopped.signal.aborted) throw new Superseded({ cause: err });
       if (!(err instanceof ExecError)) throw err;
+      if (/\bE2BIG\b/.test(err.message)) throw tooLong(plan, err);
       const line = errorLine(err.result.stderr) || errorLine(err.result.stdout);
       const check = plan.inputs.call ? checkResult(err.result.stdout + err.result.stderr) : '';
       if (check) {

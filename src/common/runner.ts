@@ -10,6 +10,7 @@ import { EOL, tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { stopRecorded } from './processes.js';
 import { fenced } from './log-fence.js';
+import { mainKey, postKey, sign, verify } from './state.js';
 
 /** A problem with what the user asked for: reported as one error line, without a stack trace. */
 export class InputError extends Error {
@@ -85,14 +86,33 @@ export function exportVariable(name: string, value: string): void {
   if (!fileCommand('GITHUB_ENV', name, value)) issueCommand('set-env', value, { name });
 }
 
-/** State handed from the main step to the post step. */
-export function saveState(name: string, value: string | object): void {
+/**
+ * State handed from the main step to the post step, signed with this step's key (see state.ts);
+ * `env` places the key file (RUNNER_TEMP, GITHUB_ACTION).
+ */
+export function saveState(name: string, value: string | object, env: NodeJS.ProcessEnv = process.env): void {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (!fileCommand('GITHUB_STATE', name, text)) issueCommand('save-state', text, { name });
+  const signed = sign(mainKey(env), name, text);
+  if (!fileCommand('GITHUB_STATE', name, signed)) issueCommand('save-state', signed, { name });
 }
 
-export function getState(name: string): string {
-  return process.env[`STATE_${name}`] ?? '';
+/** State entries already reported as not written by the main step: one warning each. */
+const ignoredState = new Set<string>();
+
+/**
+ * A state entry the main step saved; '' when unset, and '' with one warning naming the entry when
+ * its main step did not write it (a `save-state` that other text printed into the log).
+ */
+export function getState(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const text = process.env[`STATE_${name}`] ?? '';
+  if (!text) return '';
+  const value = verify(postKey(env), name, text);
+  if (value !== undefined) return value;
+  if (!ignoredState.has(name)) {
+    ignoredState.add(name);
+    warning(`Ignoring the state entry "${name}": it was not written by this step's main step`);
+  }
+  return '';
 }
 
 /** What this process has masked already: a value is masked once, however many stages hand it on. */
@@ -172,13 +192,20 @@ export function appendSummary(markdown: string): void {
   if (file) appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, 'utf8');
 }
 
-/** True in the post step of an action whose main step called `markMainDone`. */
+const POST_STATE = 'isPost';
+
+/**
+ * True in the post step of an action whose main step called `markMainDone`. Unsigned: the runner
+ * gives state only to post steps, so it tells a post step from a main step, and nothing more.
+ */
 export function isPost(): boolean {
-  return getState('isPost') === 'true';
+  return process.env[`STATE_${POST_STATE}`] === 'true';
 }
 
 export function markMainDone(): void {
-  saveState('isPost', 'true');
+  if (!fileCommand('GITHUB_STATE', POST_STATE, 'true')) {
+    issueCommand('save-state', 'true', { name: POST_STATE });
+  }
 }
 
 /** What a cancelled step does before it exits: stop its children, remove its files. */
@@ -208,31 +235,36 @@ export function tempFolder(prefix: string, env: NodeJS.ProcessEnv = process.env)
   const folder = join(root, `${prefix}${randomBytes(6).toString('hex')}`);
   if (tempFolders.length === 0) onCancel(() => removeTempFolders(tempFolders));
   tempFolders.push(folder);
-  saveState(TEMP_STATE, tempFolders);
+  saveState(TEMP_STATE, tempFolders, env);
   mkdirSync(folder, { mode: 0o700 });
   return folder;
 }
 
-/** The folders a main step named in its state: only direct children of RUNNER_TEMP (or the OS temp). */
+/** The name tempFolder gives: a prefix and 12 random hex digits. */
+const TEMP_NAME = /^[a-z][a-z-]*-[0-9a-f]{12}$/;
+
+/** The folders a main step named in its state, as tempFolder names them: in RUNNER_TEMP, nowhere else. */
 function recordedTempFolders(env: NodeJS.ProcessEnv): string[] {
   let listed: unknown;
   try {
-    listed = JSON.parse(getState(TEMP_STATE) || '[]');
+    listed = JSON.parse(getState(TEMP_STATE, env) || '[]');
   } catch {
     return [];
   }
-  const roots = [resolve(env.RUNNER_TEMP || tmpdir()), resolve(tmpdir())];
+  const root = resolve(env.RUNNER_TEMP || tmpdir());
   return (Array.isArray(listed) ? listed : []).filter(
     (f): f is string =>
-      typeof f === 'string' && isAbsolute(f) && roots.includes(dirname(f)) && basename(f) !== ''
+      typeof f === 'string' && isAbsolute(f) && dirname(f) === root && TEMP_NAME.test(basename(f))
   );
 }
 
 /**
- * The post step's cleanup of a main step that was killed (SIGKILL, a lost runner): stops the commands
- * it left running (recorded in `*.pid` files) and removes the folders it named in its state.
+ * The post step's cleanup, first thing: takes the main step's state key off the disk (state.ts),
+ * then, after a main step that was killed (SIGKILL, a lost runner), stops the commands it left
+ * running (recorded in `*.pid` files) and removes the folders it named in its state.
  */
 export async function removeLeftovers(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  postKey(env);
   const folders = recordedTempFolders(env);
   for (const folder of folders) {
     let names: string[];

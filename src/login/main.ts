@@ -1,5 +1,6 @@
 /** The login stage: `docker login --password-stdin` per registry; the post step logs out of exactly those. */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { isAbsolute, sep } from 'node:path';
 import { errorLine, exec, ExecError } from '../common/exec.js';
 import { getState, info, saveState, setOutput, setSecret, warning } from '../common/runner.js';
 import {
@@ -85,7 +86,7 @@ export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promi
       ? masked(restorable(inlineEntry(readConfig(file), authKey(login.registry))))
       : undefined;
     const restore = earlier ? `${LOGIN_STATE}-restore-${n}` : undefined;
-    if (earlier && restore) saveState(restore, earlier);
+    if (earlier && restore) saveState(restore, earlier, env);
     const where = isDockerHub(login.registry) ? 'Docker Hub' : login.registry;
     const scopeNote = scoped
       ? ` for ${login.scope} (scoped credentials in ${scoped}, read by buildx 0.31 or newer)`
@@ -108,7 +109,7 @@ export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promi
       ...(created ? { created } : {})
     });
     // Saved after each login, so that the post step also logs out when a later login fails.
-    if (inputs.logout) saveState(LOGIN_STATE, { registries: done });
+    if (inputs.logout) saveState(LOGIN_STATE, { registries: done }, env);
   }
   return { registries: done.map(d => d.registry) };
 }
@@ -117,10 +118,32 @@ export function writeLoginOutputs(result: LoginResult): void {
   setOutput('registries', result.registries.join('\n'));
 }
 
-export function parseLoginState(text: string): LoggedIn[] {
+const RESTORE_NAME = new RegExp(`^${LOGIN_STATE}-restore-\\d+$`);
+
+/** A logged-in entry as runLogin writes it: a registry (never a flag) and its restore entry's name. */
+function isLoggedIn(entry: unknown): entry is LoggedIn {
+  const { registry, restore, configDir, created } = (entry ?? {}) as Partial<Record<keyof LoggedIn, unknown>>;
+  return (
+    typeof registry === 'string' &&
+    /^[^\s-]\S*$/.test(registry) &&
+    (restore === undefined || (typeof restore === 'string' && RESTORE_NAME.test(restore))) &&
+    (configDir === undefined ||
+      (typeof configDir === 'string' && isAbsolute(configDir) && !configDir.split(sep).includes('..'))) &&
+    (created === undefined || typeof created === 'boolean')
+  );
+}
+
+/** The registries of the login state ([] when there is none); undefined for what runLogin does not write. */
+export function parseLoginState(text: string): LoggedIn[] | undefined {
   if (!text) return [];
-  const parsed = JSON.parse(text) as { registries?: LoggedIn[] };
-  return Array.isArray(parsed.registries) ? parsed.registries : [];
+  let parsed: { registries?: unknown } | null;
+  try {
+    parsed = JSON.parse(text) as { registries?: unknown } | null;
+  } catch {
+    return undefined;
+  }
+  const listed = parsed?.registries;
+  return Array.isArray(listed) && listed.every(isLoggedIn) ? listed : undefined;
 }
 
 function parseEntry(text: string): AuthEntry | undefined {
@@ -135,13 +158,17 @@ function parseEntry(text: string): AuthEntry | undefined {
 export async function postLogin(deps: LoginDeps = {}): Promise<void> {
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
-  const logged = parseLoginState(getState(LOGIN_STATE));
+  const logged = parseLoginState(getState(LOGIN_STATE, env));
+  if (!logged) {
+    warning(`Ignoring the state entry "${LOGIN_STATE}": it does not list registries as the main step does`);
+    return;
+  }
   const envOf = (dir?: string) => (dir ? { ...env, DOCKER_CONFIG: dir } : env);
   // Earlier credentials are read (and masked) before anything is printed; they go back into the
   // config file they came from.
   const restores = new Map<string, Record<string, AuthEntry>>();
   for (const { registry, restore, configDir } of logged) {
-    const entry = restore ? masked(restorable(parseEntry(getState(restore)))) : undefined;
+    const entry = restore ? masked(restorable(parseEntry(getState(restore, env)))) : undefined;
     if (!entry) continue;
     const file = configPath(envOf(configDir));
     restores.set(file, { ...restores.get(file), [authKey(registry)]: entry });

@@ -62,14 +62,27 @@ async function logGroups(result: MetaResult): Promise<void> {
   await group('JSON output', async () => info(JSON.stringify(result.json, null, 2)));
 }
 
-export async function writeMetaOutputs(result: MetaResult): Promise<void> {
+/**
+ * Publishes the result. `childEnv: false` (the root action) exports the DOCKER_METADATA_OUTPUT_*
+ * variables to later steps only, leaving this process's environment as it was: every command the
+ * step runs next inherits that environment, and with thousands of tags one such variable is over
+ * the system's limit for a single environment string (spawn E2BIG).
+ */
+export async function writeMetaOutputs(result: MetaResult, opts: { childEnv?: boolean } = {}): Promise<void> {
   for (const message of result.notices) notice(message);
   for (const message of result.warnings) warning(message);
   await logGroups(result);
   const bakeFiles = writeBakeFiles(result);
   for (const [name, value] of outputValues(result, bakeFiles)) {
     setOutput(name, value);
-    if (result.setOutputEnv) exportVariable(envName(name), value);
+    if (!result.setOutputEnv) continue;
+    const variable = envName(name);
+    const before = process.env[variable];
+    exportVariable(variable, value);
+    if (opts.childEnv === false) {
+      if (before === undefined) delete process.env[variable];
+      else process.env[variable] = before;
+    }
   }
   appendSummary(summaryMarkdown(result));
 }

@@ -102,7 +102,8 @@ export async function runPipeline(
 
   // 2. What depends on meta's result, still before the first login.
   const meta = runMeta(metaInputs, await loadContext(metaInputs, env));
-  await writeMetaOutputs(meta);
+  // Meta's variables go to later steps, not into the environment of this step's commands.
+  await writeMetaOutputs(meta, { childEnv: false });
   const platform = p.mode === 'platform' ? build!.platforms[0] : '';
   const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
   // The build's own decision (its tags, whose code the event builds, `call`) decides the logins as

@@ -10,7 +10,8 @@ import { checkResult } from '../../../src/build/run.js';
 import { BINFMT_IMAGE } from '../../../src/build/qemu.js';
 import { ExecError, type ExecOptions, type ExecResult } from '../../../src/common/exec.js';
 import { InputError } from '../../../src/common/runner.js';
-import { parseFileCommands } from '../../support/action-runner.js';
+import { mainKey, sign } from '../../../src/common/state.js';
+import { parseFileCommands, stateValues } from '../../support/action-runner.js';
 import { DEFAULTS } from './defaults.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/build/', import.meta.url));
@@ -172,11 +173,49 @@ describe('runBuild with a stand-in docker', () => {
     ]);
     expect(builds(docker.calls)[0].slice(4, 6)).toEqual(['--builder', name]);
     const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
-    expect(state[BUILDER_STATE]).toBe(name);
-    process.env[`STATE_${BUILDER_STATE}`] = name;
+    expect(stateValues(state)[BUILDER_STATE]).toBe(name);
+    process.env[`STATE_${BUILDER_STATE}`] = state[BUILDER_STATE];
     const post = fakeDocker();
-    await postBuild({ run: post.run, probes: { pluginDirs: [] } });
+    await postBuild({ run: post.run, probes: { pluginDirs: [] }, env: deps(post.run).env });
     expect(post.calls).toEqual([['buildx', 'rm', name]]);
+  });
+
+  test.each([
+    ['written by no main step', (name: string) => name],
+    [
+      'signed, but not a name the build makes',
+      () => sign(mainKey({ RUNNER_TEMP: dir }), BUILDER_STATE, 'my-builder')
+    ],
+    [
+      'signed, a made name of another run',
+      (name: string) => sign(mainKey({ RUNNER_TEMP: dir }), BUILDER_STATE, name)
+    ]
+  ])('a builder state %s: post removes nothing and warns', async (_, state) => {
+    process.env[`STATE_${BUILDER_STATE}`] = state('push-to-image-7-0123abcd');
+    const post = fakeDocker();
+    await postBuild({
+      run: post.run,
+      probes: { pluginDirs: [] },
+      env: { RUNNER_TEMP: dir, GITHUB_RUN_ID: '8' }
+    });
+    expect(post.calls).toEqual([]);
+    expect(printed().match(/^::warning::.*$/gm)).toEqual([
+      expect.stringMatching(/^::warning::Ignoring the state entry "build-builder": /)
+    ]);
+  });
+
+  test('a build the system refuses to start (spawn E2BIG) names the input "tags" and the count', async () => {
+    const docker = fakeDocker();
+    const run: typeof docker.run = async (cmd, args, o) => {
+      if (args[1] === 'build')
+        throw new ExecError('docker: spawn E2BIG', { code: -1, stdout: '', stderr: '' });
+      return docker.run(cmd, args, o);
+    };
+    const tags = Array.from({ length: 40000 }, (_, i) => `ghcr.io/o/app:t${i}`);
+    await expect(runBuild(inputs({ tags }), { labels: ['a=b'] }, deps(run))).rejects.toThrow(
+      'The system refused to start docker buildx build: its command line is too long (E2BIG) with ' +
+        '40000 tags from input "tags" (and 1 labels, 0 annotations). Give fewer tags, or push the others in another step'
+    );
   });
 
   test('QEMU is installed for a foreign platform without a handler, before the build', async () => {

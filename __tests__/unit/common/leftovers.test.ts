@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { groupMembers, processStart } from '../../../src/common/processes.js';
 import { removeLeftovers, tempFolder } from '../../../src/common/runner.js';
-import { parseFileCommands } from '../../support/action-runner.js';
+import { mainKey, sign } from '../../../src/common/state.js';
+import { parseFileCommands, stateValues } from '../../support/action-runner.js';
 
 describe('temp folders and what a killed main step left', () => {
   const saved = { ...process.env };
@@ -27,7 +28,7 @@ describe('temp folders and what a killed main step left', () => {
   test('a temp folder is named in the state, private, under RUNNER_TEMP', () => {
     const folder = tempFolder('build-', env());
     expect(folder).toMatch(new RegExp(`^${dir}/runner-temp/build-[0-9a-f]{12}$`));
-    expect(JSON.parse(state()['temp-folders'])).toContain(folder);
+    expect(JSON.parse(stateValues(state())['temp-folders'])).toContain(folder);
   });
 
   test('the post step stops the recorded command and removes the folders; nothing else', async () => {
@@ -39,20 +40,38 @@ describe('temp folders and what a killed main step left', () => {
     // A folder outside RUNNER_TEMP named in the state is not touched.
     const outside = mkdtempSync(join(dir, 'elsewhere-'));
     const other = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
-    mkdirSync(join(dir, 'runner-temp', 'x'));
+    mkdirSync(join(dir, 'runner-temp', 'x-0123456789ab'));
     // Another process under a recorded pid (another start time) is not stopped.
-    writeFileSync(join(dir, 'runner-temp', 'x', 'a.pid'), `${other.pid} 1\n`);
-    process.env['STATE_temp-folders'] = JSON.stringify([folder, outside, join(dir, 'runner-temp', 'x'), '/']);
+    writeFileSync(join(dir, 'runner-temp', 'x-0123456789ab', 'a.pid'), `${other.pid} 1\n`);
+    // As is a folder in RUNNER_TEMP that tempFolder does not name so.
+    const user = join(dir, 'runner-temp', 'user-files');
+    mkdirSync(user);
+    const named = [folder, outside, join(dir, 'runner-temp', 'x-0123456789ab'), user, '/'];
+    process.env['STATE_temp-folders'] = sign(mainKey(env()), 'temp-folders', JSON.stringify(named));
     try {
       await removeLeftovers(env());
       expect(existsSync(folder)).toBe(false);
-      expect(existsSync(join(dir, 'runner-temp', 'x'))).toBe(false);
+      expect(existsSync(join(dir, 'runner-temp', 'x-0123456789ab'))).toBe(false);
       expect(existsSync(outside)).toBe(true);
+      expect(existsSync(user)).toBe(true);
       expect(groupMembers(pid)).toEqual([]);
       expect(groupMembers(other.pid!)).toEqual([other.pid]);
     } finally {
       child.kill('SIGKILL');
       other.kill('SIGKILL');
     }
+  });
+
+  test('a temp-folders entry its main step did not write removes nothing and is named in one warning', async () => {
+    const folder = join(dir, 'runner-temp', 'build-0123456789ab');
+    mkdirSync(folder, { recursive: true });
+    mainKey(env());
+    process.env['STATE_temp-folders'] = JSON.stringify([folder]);
+    await removeLeftovers(env());
+    expect(existsSync(folder)).toBe(true);
+    const printed = write.mock.calls.map((c: unknown[]) => String(c[0])).join('');
+    expect(printed).toBe(
+      `::warning::Ignoring the state entry "temp-folders": it was not written by this step's main step\n`
+    );
   });
 });

@@ -11,7 +11,8 @@ import {
   writeConfig
 } from '../../../src/common/docker-config.js';
 import { loginFailure, parseLoginState, postLogin, runLogin } from '../../../src/login/main.js';
-import { parseFileCommands } from '../../support/action-runner.js';
+import { mainKey, sign } from '../../../src/common/state.js';
+import { parseFileCommands, stateValues } from '../../support/action-runner.js';
 
 interface Call {
   args: string[];
@@ -49,8 +50,10 @@ describe('runLogin / postLogin', () => {
     process.env = { ...saved };
   });
   const printed = () => write.mock.calls.map((c: unknown[]) => String(c[0])).join('');
-  const state = () => parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
-  const env = () => ({ DOCKER_CONFIG: dir });
+  /** The state file as the runner passes it to the post step, and its values. */
+  const signedState = () => parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
+  const state = () => stateValues(signedState());
+  const env = () => ({ DOCKER_CONFIG: dir, RUNNER_TEMP: dir });
   const target = (registry: string, password = 'pw-' + registry) => ({
     registry,
     username: 'u',
@@ -105,7 +108,7 @@ describe('runLogin / postLogin', () => {
       { run: docker.run, env: env() }
     );
     expect(printed()).toContain('::add-mask::b2xkOm9sZA==');
-    for (const [name, value] of Object.entries(state())) process.env[`STATE_${name}`] = value;
+    for (const [name, value] of Object.entries(signedState())) process.env[`STATE_${name}`] = value;
     // What `docker logout` would leave: the two entries gone.
     writeFileSync(
       configPath(env()),
@@ -148,7 +151,7 @@ describe('runLogin / postLogin', () => {
         { registry: 'c.io' }
       ]
     });
-    for (const [name, value] of Object.entries(state())) process.env[`STATE_${name}`] = value;
+    for (const [name, value] of Object.entries(signedState())) process.env[`STATE_${name}`] = value;
     writeFileSync(configPath(env()), JSON.stringify({ auths: {} }));
     await postLogin({ run: fakeDocker().run, env: env() });
     expect(readConfig(configPath(env())).auths).toEqual({
@@ -158,9 +161,58 @@ describe('runLogin / postLogin', () => {
   });
 
   test('a failed logout is a warning, not a failure', async () => {
-    process.env.STATE_login = JSON.stringify({ registries: [{ registry: 'a.io' }] });
+    process.env.STATE_login = sign(
+      mainKey(env()),
+      'login',
+      JSON.stringify({ registries: [{ registry: 'a.io' }] })
+    );
     await postLogin({ run: fakeDocker({ 'a.io': 'Error: not logged in to a.io' }).run, env: env() });
     expect(printed()).toContain('::warning::Logout of a.io failed: Error: not logged in to a.io');
+  });
+
+  test('state its main step did not write changes nothing: no logout, no restore, one warning', async () => {
+    const before = { auths: { 'ghcr.io': { auth: 'dXNlcjpzdG9yZWQ=' } } };
+    writeFileSync(configPath(env()), JSON.stringify(before));
+    // What a `::save-state` line printed by a label would hand the post step.
+    process.env.STATE_login = JSON.stringify({
+      registries: [{ registry: 'ghcr.io', restore: 'login-restore-0' }]
+    });
+    process.env['STATE_login-restore-0'] = JSON.stringify({ auth: 'YXR0YWNrZXI6Y2hvc2Vu' });
+    const docker = fakeDocker();
+    await postLogin({ run: docker.run, env: env() });
+    expect(docker.calls).toEqual([]);
+    expect(readConfig(configPath(env()))).toEqual(before);
+    expect(printed().match(/^::warning::.*$/gm)).toEqual([
+      `::warning::Ignoring the state entry "login": it was not written by this step's main step`
+    ]);
+  });
+
+  test('a forged restore entry next to a genuine login list: logged out, nothing put back', async () => {
+    writeFileSync(configPath(env()), JSON.stringify({ auths: { 'ghcr.io': { auth: 'dXNlcjpzdG9yZWQ=' } } }));
+    await runLogin({ logins: [target('ghcr.io')], logout: true }, { run: fakeDocker().run, env: env() });
+    for (const [name, value] of Object.entries(signedState())) process.env[`STATE_${name}`] = value;
+    process.env['STATE_login-restore-0'] = JSON.stringify({ auth: 'YXR0YWNrZXI6Y2hvc2Vu' });
+    writeFileSync(configPath(env()), JSON.stringify({ auths: {} }));
+    const docker = fakeDocker();
+    await postLogin({ run: docker.run, env: env() });
+    expect(docker.calls.map(c => c.args)).toEqual([['logout', 'ghcr.io']]);
+    expect(readConfig(configPath(env())).auths).toEqual({});
+    expect(printed()).toContain(
+      `::warning::Ignoring the state entry "login-restore-0": it was not written by this step's main step`
+    );
+  });
+
+  test.each([
+    [{ registries: [{ registry: '--config=/tmp/x' }] }],
+    [{ registries: [{ registry: 'ghcr.io', restore: 'isPost' }] }],
+    [{ registries: 'ghcr.io' }],
+    [null]
+  ])('a signed login state runLogin does not write (%j) is ignored with a warning', async value => {
+    process.env.STATE_login = sign(mainKey(env()), 'login', JSON.stringify(value));
+    const docker = fakeDocker();
+    await postLogin({ run: docker.run, env: env() });
+    expect(docker.calls).toEqual([]);
+    expect(printed()).toContain('::warning::Ignoring the state entry "login": it does not list registries');
   });
 
   test('a GHCR denial with GITHUB_TOKEN explains the token, not the password', () => {

@@ -7,7 +7,7 @@ import { InputError } from '../../../src/common/runner.js';
 import { readLoginInputs } from '../../../src/login/inputs.js';
 import { parseLoginState, postLogin, runLogin } from '../../../src/login/main.js';
 import { checkScope, scopedConfigDir } from '../../../src/login/scope.js';
-import { parseFileCommands } from '../../support/action-runner.js';
+import { parseFileCommands, stateValues } from '../../support/action-runner.js';
 
 describe('scopedConfigDir: where docker/login-action puts a scoped login', () => {
   const env = { DOCKER_CONFIG: '/d' };
@@ -142,7 +142,7 @@ describe('runLogin / postLogin with a scope', () => {
       auth: Buffer.from('u:pw').toString('base64')
     });
     const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
-    expect(parseLoginState(state.login)).toEqual([
+    expect(parseLoginState(stateValues(state).login)).toEqual([
       { registry: 'a.io', configDir: scoped, created: true },
       { registry: 'b.io' }
     ]);
@@ -182,7 +182,7 @@ describe('runLogin / postLogin with a scope', () => {
       { run: d.run, env }
     );
     const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
-    expect(parseLoginState(state.login)).toEqual([
+    expect(parseLoginState(stateValues(state).login)).toEqual([
       { registry: 'a.io', configDir: scoped, restore: 'login-restore-0' }
     ]);
     for (const [name, value] of Object.entries(state)) process.env[`STATE_${name}`] = value;

@@ -1,7 +1,8 @@
 /**
  * The project's own workflows (.github/workflows), which cannot run here: each is valid against
  * GitHub's workflow schema (@actions/workflow-parser, the parser behind GitHub's own tooling), and
- * every step that uses one of this repository's actions passes only inputs that action declares.
+ * every step that uses one of this repository's actions passes only inputs that action declares,
+ * and every action from elsewhere is pinned by full commit SHA with its version in a comment.
  */
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -85,4 +86,59 @@ test('a schedule plans a prune of the sample app and never deletes', () => {
   const prune = steps(w).find(s => s.uses === './prune');
   expect(prune?.with?.['dry-run']).toBe(true);
   expect(prune?.with?.packages).toBe('${{ github.event.repository.name }}/sample-app');
+});
+
+/**
+ * Every `uses:` line of a workflow that names something outside this repository and is not pinned
+ * by a full commit SHA with its version in a comment (`owner/repo@<40 hex> # v4.2.2`), or a
+ * container by digest; `./` actions are this commit's own.
+ */
+function unpinned(text: string): string[] {
+  const refs = [...text.matchAll(/^\s*(?:-\s+)?uses:\s*(['"]?)([^\s'"#]+)\1[ \t]*(#.*)?$/gm)];
+  return refs
+    .filter(([, , ref, comment]) => {
+      if (ref.startsWith('./')) return false;
+      if (ref.startsWith('docker://')) return !/@sha256:[0-9a-f]{64}$/.test(ref);
+      return !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref) || !/^#\s*v\d+(\.\d+)*\S*\s*$/.test(comment ?? '');
+    })
+    .map(([, , ref]) => ref);
+}
+
+/** Every `uses:` value the YAML holds, step-level and job-level (reusable workflows). */
+function usesValues(w: Workflow & { jobs: Record<string, { uses?: string }> }): string[] {
+  return Object.values(w.jobs).flatMap(j => [
+    ...(j.uses ? [j.uses] : []),
+    ...(j.steps ?? []).flatMap(s => s.uses ?? [])
+  ]);
+}
+
+test.each(files)('%s pins every action from elsewhere by commit SHA, with the version in a comment', file => {
+  const text = read(file);
+  // The line scan below sees every `uses:` the YAML holds (no flow style or multi-line value slips by).
+  const lines = [...text.matchAll(/^\s*(?:-\s+)?uses:\s*['"]?([^\s'"#]+)/gm)].map(m => m[1]);
+  expect(lines.sort()).toEqual(usesValues(workflow(file)).sort());
+  expect(unpinned(text)).toEqual([]);
+});
+
+test('the pin check catches a tag, a short SHA, a missing version comment and an unpinned container', () => {
+  const sha = '11d5960a326750d5838078e36cf38b85af677262';
+  const text = [
+    'steps:',
+    '  - uses: actions/checkout@v4',
+    `  - uses: actions/checkout@${sha.slice(0, 7)} # v4.4.0`,
+    `  - uses: actions/setup-node@${sha}`,
+    `  - uses: actions/cache@${sha} # latest`,
+    '  - uses: docker://alpine:3.20',
+    `  - uses: actions/checkout@${sha} # v4.4.0`,
+    `  - uses: 'actions/checkout@${sha}' # v4.4.0`,
+    `  - uses: docker://alpine@sha256:${'a'.repeat(64)}`,
+    '  - uses: ./prune'
+  ].join('\n');
+  expect(unpinned(text)).toEqual([
+    'actions/checkout@v4',
+    `actions/checkout@${sha.slice(0, 7)}`,
+    `actions/setup-node@${sha}`,
+    `actions/cache@${sha}`,
+    'docker://alpine:3.20'
+  ]);
 });
