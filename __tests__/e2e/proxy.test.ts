@@ -164,10 +164,12 @@ test('build: the preflight checks the stored credentials through the proxy, befo
   try {
     const auth = Buffer.from('mona:not-a-token').toString('base64');
     writeFileSync(join(config, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth } } }));
+    // A context with a Dockerfile, so that the local checks pass and the preflight is what stops it.
+    writeFileSync(join(config, 'Dockerfile'), 'FROM scratch\n');
     const { result: step, seen } = await seenDuring(() =>
       runAction({
         action: 'build/action.yml',
-        inputs: { tags: 'ghcr.io/octo-org/app:1', push: 'true' },
+        inputs: { tags: 'ghcr.io/octo-org/app:1', push: 'true', context: config },
         env: { ...behindProxy(), DOCKER_CONFIG: config },
         timeoutMs: 60_000
       })
