@@ -4,3 +4,8 @@
 export class InputError extends Error {
   override name = 'InputError';
 }
+
+/** The message of anything thrown: an Error's message, else the value as text. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { InputError } from './errors.js';
+import { errorMessage, InputError } from './errors.js';
 
 /** An event payload as the runner writes it (GITHUB_EVENT_PATH). */
 export type Payload = Record<string, unknown>;
@@ -142,7 +142,7 @@ export function readEvent(env: NodeJS.ProcessEnv = process.env): RunEvent {
       name,
       path,
       payload: {},
-      error: `GITHUB_EVENT_PATH ${path} is not valid JSON: ${(err as Error).message}`
+      error: `GITHUB_EVENT_PATH ${path} is not valid JSON: ${errorMessage(err)}`
     };
   }
 }

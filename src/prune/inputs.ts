@@ -6,6 +6,7 @@ import { booleanFrom, InputError, stepInputs, type InputSource } from '../common
 import { parseDuration } from './duration.js';
 import type { Policy } from './model.js';
 import { parsePattern, type TagPattern } from './patterns.js';
+import { errorMessage } from '../common/errors.js';
 
 export interface PruneInputs {
   token: string;
@@ -42,7 +43,7 @@ function patterns(source: InputSource, name: string): TagPattern[] {
     try {
       return parsePattern(item);
     } catch (err) {
-      throw new InputError(`Input "${name}" has an invalid pattern "${item}": ${(err as Error).message}`);
+      throw new InputError(`Input "${name}" has an invalid pattern "${item}": ${errorMessage(err)}`);
     }
   });
 }
@@ -121,9 +122,7 @@ export function readPruneInputs(
     try {
       olderThanMs = parseDuration(olderThanText);
     } catch (err) {
-      throw new InputError(
-        `Input "older-than" is invalid, got "${olderThanText}": ${(err as Error).message}`
-      );
+      throw new InputError(`Input "older-than" is invalid, got "${olderThanText}": ${errorMessage(err)}`);
     }
   }
   const policy: Policy = {
