@@ -155,7 +155,7 @@ function ownerRepo(given: string, payload: Payload): { owner: string; repo: stri
   if (given) {
     const [owner = '', repo = '', ...rest] = given.split('/');
     if (!owner || !repo || rest.length) {
-      throw new InputError(`GITHUB_REPOSITORY must be owner/repo, got "${given}"`);
+      throw new InputError(`GITHUB_REPOSITORY must be owner/repo, got "${given}"`, []);
     }
     return { owner, repo };
   }
@@ -176,14 +176,15 @@ function visibilityOf(payload: Payload): string {
 /** A run number: digits, or '' when unset; anything else names the variable. */
 function runNumber(env: NodeJS.ProcessEnv, name: 'GITHUB_RUN_ID' | 'GITHUB_RUN_ATTEMPT'): string {
   const value = env[name] ?? '';
-  if (value !== '' && !/^\d+$/.test(value)) throw new InputError(`${name} must be a number, got "${value}"`);
+  if (value !== '' && !/^\d+$/.test(value))
+    throw new InputError(`${name} must be a number, got "${value}"`, []);
   return value;
 }
 
 /** Reads and checks the run context; throws for a payload that is not JSON and for malformed run variables. */
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
   const event = readEvent(env);
-  if (event.error) throw new InputError(event.error);
+  if (event.error) throw new InputError(event.error, []);
   const { owner, repo } = ownerRepo(env.GITHUB_REPOSITORY ?? '', event.payload);
   const serverUrl = trimSlashes(env.GITHUB_SERVER_URL || DEFAULT_SERVER_URL);
   const files = runnerFiles(env);

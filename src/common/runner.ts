@@ -23,7 +23,7 @@ function inputVariable(name: string): string {
 /** The raw value of an input, trimmed; '' when unset. */
 export function getInput(name: string, opts: { required?: boolean; trim?: boolean } = {}): string {
   const raw = process.env[inputVariable(name)] ?? '';
-  if (opts.required && !raw) throw new InputError(`Input required and not supplied: ${name}`);
+  if (opts.required && !raw) throw new InputError(`Input required and not supplied: ${name}`, [name]);
   return opts.trim === false ? raw : raw.trim();
 }
 
@@ -339,5 +339,5 @@ export function booleanFrom(source: InputSource, name: string, fallback = false)
   if (value === '') return fallback;
   if (TRUE.includes(value)) return true;
   if (FALSE.includes(value)) return false;
-  throw new InputError(`Input "${name}" must be true or false, got "${value}"`);
+  throw new InputError(`Input "${name}" must be true or false, got "${value}"`, [name]);
 }

@@ -40,7 +40,7 @@ function readPayload(env: NodeJS.ProcessEnv, warnings: string[] = []): Payload {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Payload;
   } catch (err) {
-    throw new InputError(`GITHUB_EVENT_PATH ${path} is not valid JSON: ${errorMessage(err)}`);
+    throw new InputError(`GITHUB_EVENT_PATH ${path} is not valid JSON: ${errorMessage(err)}`, []);
   }
 }
 

@@ -37,7 +37,7 @@ export function parseEntries(input: string, text: string): Entry[] {
   try {
     records = parseRecords(text, '#');
   } catch (err) {
-    throw new InputError(`Input "${input}": cannot read the list: ${errorMessage(err)}`);
+    throw new InputError(`Input "${input}": cannot read the list: ${errorMessage(err)}`, [input]);
   }
   const entries: Entry[] = [];
   for (const { record, info } of records) {
@@ -55,7 +55,7 @@ export function where(entry: Entry): string {
 
 /** An InputError about one entry: names the input, the line and what was expected. */
 export function entryError(entry: Entry, message: string): InputError {
-  return new InputError(`${where(entry)}: ${message}`);
+  return new InputError(`${where(entry)}: ${message}`, [entry.input]);
 }
 
 /** The comma-separated fields of one entry; quotes keep a comma inside a field. */
