@@ -1,8 +1,11 @@
 // The house in figures, from the code as it stands: what the layout rules promise, counted.
 //   node scripts/house.mjs          a report
 //   node scripts/house.mjs --json   the same as JSON
-// Counts: source lines, import cycles (type-only imports included), files that read GITHUB_*
-// variables, imports that cross from one stage into another (or from common/ into a stage), the
+// Counts: source lines, import cycles (type-only imports included), files that read GITHUB_*,
+// RUNNER_* or ACTIONS_* variables from an environment object (`env.GITHUB_SHA`,
+// `process.env['RUNNER_TEMP']`, `const { GITHUB_REF } = env`; a message that names one is no read,
+// nor is a name handed to a function that looks it up),
+// imports that cross from one stage into another (or from common/ into a stage), the
 // names the root action imports from each stage, and the longest functions.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,15 +29,34 @@ const named = new Map(); // file -> [{ to, names }]
 const functions = [];
 let lines = 0;
 const githubReaders = [];
+const RUN_VARIABLE = /^(GITHUB|RUNNER|ACTIONS)_[A-Z0-9_]+$/;
+
+/** The run variable a node reads, if it is one: `x.NAME`, `x['NAME']`, or `{ NAME }` destructured. */
+function runVariableRead(node) {
+  if (ts.isPropertyAccessExpression(node) && RUN_VARIABLE.test(node.name.text)) return node.name.text;
+  if (
+    ts.isElementAccessExpression(node) &&
+    ts.isStringLiteralLike(node.argumentExpression) &&
+    RUN_VARIABLE.test(node.argumentExpression.text)
+  )
+    return node.argumentExpression.text;
+  if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) {
+    const key = node.propertyName ?? node.name;
+    if ((ts.isIdentifier(key) || ts.isStringLiteralLike(key)) && RUN_VARIABLE.test(key.text)) return key.text;
+  }
+  return undefined;
+}
 
 for (const file of all) {
   const text = readFileSync(file, 'utf8');
   lines += text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-  if (/GITHUB_[A-Z_]+/.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))) githubReaders.push(rel(file));
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const edges = [];
   const imports = [];
+  const reads = new Set();
   const visit = node => {
+    const read = runVariableRead(node);
+    if (read) reads.add(read);
     if (
       (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
       node.moduleSpecifier &&
@@ -69,6 +91,7 @@ for (const file of all) {
     ts.forEachChild(node, visit);
   };
   visit(sf);
+  if (reads.size) githubReaders.push({ file: rel(file), reads: [...reads].sort() });
   graph.set(file, edges);
   named.set(file, imports);
 }
@@ -136,8 +159,8 @@ if (process.argv.includes('--json')) {
   console.log(`source: ${report.sourceFiles} files, ${report.sourceLines} lines`);
   console.log(`import cycles (type-only included): ${cycles.length}`);
   for (const c of cycles) console.log(`  ${c.join(' <-> ')}`);
-  console.log(`files that read GITHUB_*: ${githubReaders.length}`);
-  for (const f of githubReaders) console.log(`  ${f}`);
+  console.log(`files that read GITHUB_*, RUNNER_*, ACTIONS_* variables: ${githubReaders.length}`);
+  for (const f of githubReaders) console.log(`  ${f.file}: ${f.reads.join(', ')}`);
   console.log(`imports from one stage into another (root action excluded): ${crossings.length}`);
   for (const c of crossings) console.log(`  ${c}`);
   const total = Object.values(report.rootImports).reduce((n, v) => n + v.length, 0);

@@ -21,7 +21,7 @@ test('the demo pushes two releases to both registries and plans a prune that kee
   expect(digest).toBeDefined();
   expect(out).toContain(`127.0.0.1:${process.env.E2E_HUB_PORT}/demo/sample-app@${digest}`);
   expect(out).toMatch(/127\.0\.0\.1:\d+\/octo-org\/sample-app:1\.1\.0/);
-  expect(out).toContain('## Prune (dry run: nothing deleted)');
+  expect(out).toContain('### Prune (dry run: nothing deleted)');
   expect(
     Number(/Prune after the push \(dry run\): would delete (\d+) versions/.exec(out)?.[1])
   ).toBeGreaterThan(0);

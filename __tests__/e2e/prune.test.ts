@@ -126,7 +126,7 @@ test('dry run: reports the plan, deletes nothing', async () => {
   expect(JSON.parse(res.outputs['removed-tags'])).toEqual([
     { package: 'app', tag: 'pr-8', digest: pushed.v120 }
   ]);
-  expect(res.summary).toContain('## Prune (dry run: nothing deleted)');
+  expect(res.summary).toContain('### Prune (dry run: nothing deleted)');
   expect(Object.keys(ghcr.api.stats.byRoute).some(r => r.startsWith('DELETE'))).toBe(false);
 }, 60_000);
 

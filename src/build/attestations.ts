@@ -30,12 +30,14 @@ export function checkAttests(attests: string[]): void {
     const type = attestType(entry);
     if (!/^[a-z][a-z0-9-]*$/i.test(type)) {
       throw new InputError(
-        `Input "attests" item ${i + 1} "${entry}" is not type=<provenance|sbom>[,key=value...]`
+        `Input "attests" item ${i + 1} "${entry}" is not type=<provenance|sbom>[,key=value...]`,
+        ['attests']
       );
     }
     if (seen.has(type)) {
       throw new InputError(
-        `Input "attests" names type=${type} twice (item ${i + 1} "${entry}"); give one entry per type`
+        `Input "attests" names type=${type} twice (item ${i + 1} "${entry}"); give one entry per type`,
+        ['attests']
       );
     }
     seen.add(type);

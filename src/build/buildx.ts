@@ -55,6 +55,7 @@ export function requireFeature(version: string, feature: Feature, input: string,
   if (value === '' || atLeast(version, SINCE[feature])) return;
   throw new InputError(
     `Input "${input}" needs buildx ${SINCE[feature]} or newer; this runner has buildx ${version} ` +
-      `(got "${value}")`
+      `(got "${value}")`,
+    [input]
   );
 }

@@ -71,7 +71,8 @@ export function checkCacheEntries(input: string, entries: string[]): void {
       const named = /^[a-z0-9-]{1,32}$/i.test(type) ? ` "${type}"` : '';
       const got = type === '' ? 'no type=' : `unknown type${named}`;
       throw new InputError(
-        `Input "${input}" item ${i + 1} has ${got} (buildx's cache types: ${CACHE_TYPES.join(', ')})`
+        `Input "${input}" item ${i + 1} has ${got} (buildx's cache types: ${CACHE_TYPES.join(', ')})`,
+        [input]
       );
     }
   });
@@ -100,7 +101,10 @@ export function planCache(ctx: CacheContext): CachePlan {
         : { from: [], to: [], note: 'no cache service on this runner (set cache: registry to use one)' };
     case 'registry': {
       if (!ctx.firstImage) {
-        throw new InputError('Input "cache" is registry, which needs at least one image in "tags"');
+        throw new InputError('Input "cache" is registry, which needs at least one image in "tags"', [
+          'cache',
+          'tags'
+        ]);
       }
       const ref = `${ctx.firstImage}:buildcache`;
       return {

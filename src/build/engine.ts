@@ -207,7 +207,7 @@ export async function detectEngine(
   ]);
   if (inspect.code !== 0) {
     const line = errorLine(inspect.stderr) || `exit code ${inspect.code}`;
-    if (builder) throw new InputError(`Input "builder": "${builder}" cannot be used: ${line}`);
+    if (builder) throw new InputError(`Input "builder": "${builder}" cannot be used: ${line}`, ['builder']);
     throw new Error(`docker buildx inspect failed: ${line}`);
   }
   let store = daemon ? containerdStore(daemon.DriverStatus) : undefined;

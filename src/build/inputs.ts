@@ -53,7 +53,8 @@ export interface BuildInputs {
 
 function each(input: string, items: string[], test: (item: string) => boolean, expected: string): void {
   items.forEach((item, i) => {
-    if (!test(item)) throw new InputError(`Input "${input}" item ${i + 1} "${item}" is not ${expected}`);
+    if (!test(item))
+      throw new InputError(`Input "${input}" item ${i + 1} "${item}" is not ${expected}`, [input]);
   });
 }
 
@@ -63,7 +64,7 @@ function checkIds(input: string, items: string[], expected: string): void {
     const at = item.indexOf('=');
     if (at <= 0 || item.slice(at + 1).trim() === '') {
       const id = at > 0 ? ` (id "${item.slice(0, at)}")` : '';
-      throw new InputError(`Input "${input}" item ${i + 1}${id} is not ${expected}`);
+      throw new InputError(`Input "${input}" item ${i + 1}${id} is not ${expected}`, [input]);
     }
   });
 }
@@ -74,12 +75,15 @@ function checkIds(input: string, items: string[], expected: string): void {
  */
 function checkPositional(input: string, value: string): void {
   if (value === '-') {
-    throw new InputError(`Input "${input}" is "-", which reads stdin: a step has none; name a file or path`);
+    throw new InputError(`Input "${input}" is "-", which reads stdin: a step has none; name a file or path`, [
+      input
+    ]);
   }
   if (value.startsWith('-')) {
     throw new InputError(
       `Input "${input}" starts with "-" ("${value}"), which buildx would read as an option` +
-        (input === 'file' ? ': write it as ./' + value : '')
+        (input === 'file' ? ': write it as ./' + value : ''),
+      [input]
     );
   }
 }
@@ -93,13 +97,15 @@ function checkCall(value: string): void {
   const [method, ...options] = value.split(',').map(s => s.trim());
   if (!CALL_METHODS.includes(method)) {
     throw new InputError(
-      `Input "call" must be one of ${CALL_METHODS.join(', ')} (with options such as ",format=json"), got "${value}"`
+      `Input "call" must be one of ${CALL_METHODS.join(', ')} (with options such as ",format=json"), got "${value}"`,
+      ['call']
     );
   }
   const bad = options.find(o => !CALL_OPTIONS.includes(o.split('=')[0]) || !o.includes('='));
   if (bad !== undefined) {
     throw new InputError(
-      `Input "call" option "${bad}" is not one of ${CALL_OPTIONS.map(o => `${o}=`).join(', ')} (got "${value}")`
+      `Input "call" option "${bad}" is not one of ${CALL_OPTIONS.map(o => `${o}=`).join(', ')} (got "${value}")`,
+      ['call']
     );
   }
 }
@@ -108,13 +114,13 @@ export function parsePush(value: string): PushMode {
   if (value === '' || value === 'auto') return 'auto';
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
-  throw new InputError(`Input "push" must be auto, true or false, got "${value}"`);
+  throw new InputError(`Input "push" must be auto, true or false, got "${value}"`, ['push']);
 }
 
 function parseCache(value: string): CacheMode {
   const mode = value === '' ? 'auto' : value === 'false' ? 'none' : value;
   if (!(CACHE_MODES as readonly string[]).includes(mode)) {
-    throw new InputError(`Input "cache" must be one of ${CACHE_MODES.join(', ')}, got "${value}"`);
+    throw new InputError(`Input "cache" must be one of ${CACHE_MODES.join(', ')}, got "${value}"`, ['cache']);
   }
   return mode as CacheMode;
 }
@@ -123,7 +129,9 @@ function checkAttestation(input: string, value: string): void {
   if (value === '' || /^(true|false)$/i.test(value)) return;
   for (const attr of value.split(',')) {
     if (!/^[a-z][a-z0-9-]*=\S*$/i.test(attr.trim())) {
-      throw new InputError(`Input "${input}" must be true, false or key=value attributes, got "${value}"`);
+      throw new InputError(`Input "${input}" must be true, false or key=value attributes, got "${value}"`, [
+        input
+      ]);
     }
   }
 }
@@ -178,7 +186,8 @@ export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
   inputs.buildArgs.forEach((arg, i) => {
     if (!/^[^=\s]+(=|$)/.test(arg)) {
       throw new InputError(
-        `Input "build-args" item ${i + 1} is not NAME=value (a name without spaces, then "=" and the value)`
+        `Input "build-args" item ${i + 1} is not NAME=value (a name without spaces, then "=" and the value)`,
+        ['build-args']
       );
     }
   });
@@ -192,7 +201,9 @@ export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
   each('add-hosts', inputs.addHosts, h => /^[^:=\s]+[:=]\S+$/.test(h), 'host:ip');
   each('ulimit', inputs.ulimit, u => /^[a-z]+=-?\d+(:-?\d+)?$/.test(u), 'name=soft[:hard]');
   if (inputs.shmSize && !/^\d+(\.\d+)?[bkmgt]?b?$/i.test(inputs.shmSize)) {
-    throw new InputError(`Input "shm-size" must be a size such as 2g or 512m, got "${inputs.shmSize}"`);
+    throw new InputError(`Input "shm-size" must be a size such as 2g or 512m, got "${inputs.shmSize}"`, [
+      'shm-size'
+    ]);
   }
   checkAttestation('provenance', inputs.provenance);
   checkAttestation('sbom', inputs.sbom);

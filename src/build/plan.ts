@@ -55,7 +55,8 @@ const REMOTE = /^([a-z][a-z0-9+.-]*:\/\/|git@)|\.git(#|$)/i;
 export function checkLocalPaths(inputs: BuildInputs, cwd: string): void {
   if (inputs.context === '-') {
     throw new InputError(
-      'Input "context" is "-", which reads the context from stdin: a step has none; name a path or URL'
+      'Input "context" is "-", which reads the context from stdin: a step has none; name a path or URL',
+      ['context']
     );
   }
   inputs.secretFiles.forEach((item, i) => {
@@ -64,22 +65,24 @@ export function checkLocalPaths(inputs: BuildInputs, cwd: string): void {
     const path = item.slice(at + 1).trim();
     if (!existsSync(resolve(cwd, path))) {
       throw new InputError(
-        `Input "secret-files" item ${i + 1} (id "${id}"): "${path}" does not exist (in ${cwd})`
+        `Input "secret-files" item ${i + 1} (id "${id}"): "${path}" does not exist (in ${cwd})`,
+        ['secret-files']
       );
     }
   });
   if (REMOTE.test(inputs.context)) return;
   const context = resolve(cwd, inputs.context);
   if (!existsSync(context)) {
-    throw new InputError(`Input "context": "${inputs.context}" does not exist (in ${cwd})`);
+    throw new InputError(`Input "context": "${inputs.context}" does not exist (in ${cwd})`, ['context']);
   }
   if (inputs.file) {
     if (!existsSync(resolve(cwd, inputs.file))) {
-      throw new InputError(`Input "file": "${inputs.file}" does not exist (in ${cwd})`);
+      throw new InputError(`Input "file": "${inputs.file}" does not exist (in ${cwd})`, ['file']);
     }
   } else if (!['Dockerfile', 'dockerfile'].some(name => existsSync(resolve(context, name)))) {
     throw new InputError(
-      `Input "file" is not set, and the context "${inputs.context}" has no Dockerfile (in ${cwd}): add one, or name it in "file"`
+      `Input "file" is not set, and the context "${inputs.context}" has no Dockerfile (in ${cwd}): add one, or name it in "file"`,
+      ['file']
     );
   }
 }
@@ -149,7 +152,8 @@ export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: Resolve
     throw new InputError(
       `Input "load" is true with ${platforms.length} platforms (${inputs.platforms.join(', ')}), but this ` +
         'Docker engine has no containerd image store and holds one platform per image: load one platform, ' +
-        'or enable the containerd image store'
+        'or enable the containerd image store',
+      ['load', 'platforms']
     );
   }
 

@@ -47,7 +47,7 @@ export interface Platform {
 export function parsePlatform(text: string, input = 'platforms'): Platform {
   const parts = text.split('/');
   const bad = (why: string): never => {
-    throw new InputError(`Input "${input}": "${text}" ${why}`);
+    throw new InputError(`Input "${input}": "${text}" ${why}`, [input]);
   };
   if (parts.length < 2 || parts.length > 3 || parts.some(p => p === '')) {
     bad('is not a platform (os/arch or os/arch/variant, e.g. linux/arm64)');
@@ -82,7 +82,7 @@ export function checkUnique(platforms: string[], input = 'platforms'): void {
     const earlier = seen.get(key);
     if (earlier !== undefined) {
       const same = earlier === text ? `"${text}" twice` : `"${earlier}" and "${text}", the same platform`;
-      throw new InputError(`Input "${input}" lists ${same}: list each platform once`);
+      throw new InputError(`Input "${input}" lists ${same}: list each platform once`, [input]);
     }
     seen.set(key, text);
   }

@@ -20,7 +20,10 @@ export function decidePush(mode: PushMode, trust: Trust, tags: string[]): PushDe
   if (mode === false) return { push: false, reason: 'push: false', build: true };
   if (mode === true) {
     if (tags.length === 0)
-      throw new InputError('Input "push" is true but there are no tags to push (set "tags")');
+      throw new InputError('Input "push" is true but there are no tags to push (set "tags")', [
+        'push',
+        'tags'
+      ]);
     if (!trust.trusted) {
       return {
         push: true,

@@ -36,7 +36,8 @@ export function parseSecrets(text: string, input = 'secrets'): Secret[] {
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw new InputError(
-      `Input "${input}"${line ? ` line ${line}` : ''} is not a list of id=value: ${QUOTING}`
+      `Input "${input}"${line ? ` line ${line}` : ''} is not a list of id=value: ${QUOTING}`,
+      [input]
     );
   }
   const secrets: Secret[] = [];
@@ -50,12 +51,14 @@ export function parseSecrets(text: string, input = 'secrets'): Secret[] {
     const value = item.slice(at + 1);
     if (!SECRET_ID.test(id)) {
       throw new InputError(
-        `Input "${input}" line ${line} is not id=value with an id of letters, digits, ".", "_" or "-"; ${QUOTING}`
+        `Input "${input}" line ${line} is not id=value with an id of letters, digits, ".", "_" or "-"; ${QUOTING}`,
+        [input]
       );
     }
     if (value.trim() === '') {
       throw new InputError(
-        `Input "${input}" line ${line} has an empty value: is its secret set? If the line belongs to the value above, ${QUOTING}`
+        `Input "${input}" line ${line} has an empty value: is its secret set? If the line belongs to the value above, ${QUOTING}`,
+        [input]
       );
     }
     secrets.push({ id, value });

@@ -1,4 +1,5 @@
 /** The build's job summary (pure). */
+import { cell, code, heading, table } from '../common/summary.js';
 import type { StepCount } from './progress.js';
 
 export interface SummaryFacts {
@@ -21,26 +22,21 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 export function buildSummary(f: SummaryFacts): string {
   const rows: [string, string][] = [
-    ['Tags', f.tags.length > 0 ? f.tags.map(t => `\`${cell(t)}\``).join('<br>') : '(none)'],
-    ['Digest', f.digest ? `\`${f.digest}\`` : '(none)'],
+    ['Tags', f.tags.length > 0 ? f.tags.map(code).join('<br>') : '(none)'],
+    ['Digest', code(f.digest) || '(none)'],
     ['Platforms', f.platforms.length > 0 ? f.platforms.join(', ') : "the builder's default"],
     ['Pushed', `${f.pushed ? 'yes' : 'no'} (${cell(f.pushReason)})${f.retried ? ', on a second try' : ''}`],
     ['Duration', `${seconds(f.durationMs)} (buildx ${seconds(f.buildxMs)})`],
     ['Cached steps', f.steps.total > 0 ? `${f.steps.cached} of ${f.steps.total}` : '0'],
     ['Cache', cell(f.cache)]
   ];
-  if (f.buildRecord) rows.push(['Build record', `\`docker buildx history inspect ${cell(f.buildRecord)}\``]);
+  if (f.buildRecord) rows.push(['Build record', code(`docker buildx history inspect ${f.buildRecord}`)]);
   return summaryTable('Image build', rows);
 }
 
 /** A summary section: a heading, then a two-column table of names and values (cells already escaped). */
 export function summaryTable(title: string, rows: [string, string][]): string {
-  const table = ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
-  return [`### ${title}`, '', ...table, ''].join('\n');
+  return [heading(title), '', ...table(['', ''], rows), ''].join('\n');
 }

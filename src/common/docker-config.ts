@@ -5,6 +5,7 @@
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { errorMessage } from './errors.js';
 
 /** One `auths` entry; only inline credentials (`auth`, `identitytoken`) can be put back. */
 export interface AuthEntry {
@@ -44,7 +45,7 @@ export function readConfig(path: string): DockerConfig {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`The Docker config file ${path} is not valid JSON: ${(err as Error).message}`, {
+    throw new Error(`The Docker config file ${path} is not valid JSON: ${errorMessage(err)}`, {
       cause: err
     });
   }

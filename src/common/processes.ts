@@ -3,6 +3,7 @@
  * process with the same pid), and stopping a group: SIGTERM, then SIGKILL after a grace period.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { sleep } from './sleep.js';
 
 interface Stat {
   state: string;
@@ -57,8 +58,6 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
     // already gone
   }
 }
-
-const sleep = (ms: number) => new Promise(res => setTimeout(res, ms));
 
 /** Waits for `closed`, at most `ms` (the timer goes with it: it would keep the process alive). */
 async function within(closed: Promise<void>, ms: number): Promise<void> {

@@ -48,7 +48,7 @@ export function registryOf(image: string): string {
 }
 
 function fail(input: string, ref: string, why: string): never {
-  throw new InputError(`Input "${input}": "${ref}" ${why}`);
+  throw new InputError(`Input "${input}": "${ref}" ${why}`, [input]);
 }
 
 /** Parses and checks one reference; `input` names the input it came from in errors. */
@@ -156,7 +156,8 @@ export function checkRegistry(registry: string, input: string): string {
   const bare = registry.replace(/^https?:\/\//, '').replace(/\/+$/, '');
   if (!isHost(bare.split('/')[0]) || /\s/.test(bare)) {
     throw new InputError(
-      `Input "${input}" is not a registry host: "${registry}" (e.g. ghcr.io or 127.0.0.1:5000)`
+      `Input "${input}" is not a registry host: "${registry}" (e.g. ghcr.io or 127.0.0.1:5000)`,
+      [input]
     );
   }
   return registry;

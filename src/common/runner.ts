@@ -6,16 +6,15 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { EOL, tmpdir } from 'node:os';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { EOL } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { stopRecorded } from './processes.js';
 import { fenced } from './log-fence.js';
+import { InputError } from './errors.js';
+import { runnerFiles } from './run-context.js';
 import { mainKey, postKey, sign, verify } from './state.js';
 
-/** A problem with what the user asked for: reported as one error line, without a stack trace. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
+export { InputError } from './errors.js';
 
 function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
@@ -24,7 +23,7 @@ function inputVariable(name: string): string {
 /** The raw value of an input, trimmed; '' when unset. */
 export function getInput(name: string, opts: { required?: boolean; trim?: boolean } = {}): string {
   const raw = process.env[inputVariable(name)] ?? '';
-  if (opts.required && !raw) throw new InputError(`Input required and not supplied: ${name}`);
+  if (opts.required && !raw) throw new InputError(`Input required and not supplied: ${name}`, [name]);
   return opts.trim === false ? raw : raw.trim();
 }
 
@@ -62,8 +61,8 @@ export function issueCommand(
   process.stdout.write(`::${command}${props ? ' ' + props : ''}::${escapeData(message)}${EOL}`);
 }
 
-function fileCommand(variable: string, key: string, value: string): boolean {
-  const file = process.env[variable];
+/** Appends `key` and `value` to one of the runner's command files; false outside the runner. */
+function fileCommand(file: string, key: string, value: string): boolean {
   if (!file) return false;
   const delimiter = `ghadelimiter_${randomUUID()}`;
   if (key.includes(delimiter) || value.includes(delimiter)) {
@@ -75,7 +74,7 @@ function fileCommand(variable: string, key: string, value: string): boolean {
 
 export function setOutput(name: string, value: string | number | boolean | object): void {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (!fileCommand('GITHUB_OUTPUT', name, text)) {
+  if (!fileCommand(runnerFiles().output, name, text)) {
     process.stdout.write(EOL);
     issueCommand('set-output', text, { name });
   }
@@ -83,7 +82,7 @@ export function setOutput(name: string, value: string | number | boolean | objec
 
 export function exportVariable(name: string, value: string): void {
   process.env[name] = value;
-  if (!fileCommand('GITHUB_ENV', name, value)) issueCommand('set-env', value, { name });
+  if (!fileCommand(runnerFiles().env, name, value)) issueCommand('set-env', value, { name });
 }
 
 /**
@@ -93,7 +92,7 @@ export function exportVariable(name: string, value: string): void {
 export function saveState(name: string, value: string | object, env: NodeJS.ProcessEnv = process.env): void {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   const signed = sign(mainKey(env), name, text);
-  if (!fileCommand('GITHUB_STATE', name, signed)) issueCommand('save-state', signed, { name });
+  if (!fileCommand(runnerFiles().state, name, signed)) issueCommand('save-state', signed, { name });
 }
 
 /** State entries already reported as not written by the main step: one warning each. */
@@ -150,7 +149,7 @@ export function info(message: string): void {
 }
 
 export function isDebug(): boolean {
-  return process.env.RUNNER_DEBUG === '1';
+  return runnerFiles().debug;
 }
 
 export function debug(message: string): void {
@@ -188,7 +187,7 @@ export async function group<T>(title: string, fn: () => Promise<T>): Promise<T> 
 
 /** Appends Markdown to the job summary; a no-op outside the runner. */
 export function appendSummary(markdown: string): void {
-  const file = process.env.GITHUB_STEP_SUMMARY;
+  const file = runnerFiles().summary;
   if (file) appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, 'utf8');
 }
 
@@ -203,7 +202,7 @@ export function isPost(): boolean {
 }
 
 export function markMainDone(): void {
-  if (!fileCommand('GITHUB_STATE', POST_STATE, 'true')) {
+  if (!fileCommand(runnerFiles().state, POST_STATE, 'true')) {
     issueCommand('save-state', 'true', { name: POST_STATE });
   }
 }
@@ -230,7 +229,7 @@ function removeTempFolders(folders: string[]): void {
  * it before exiting, and the post step removes it after a main step that was killed outright.
  */
 export function tempFolder(prefix: string, env: NodeJS.ProcessEnv = process.env): string {
-  const root = resolve(env.RUNNER_TEMP || tmpdir());
+  const root = runnerFiles(env).temp;
   mkdirSync(root, { recursive: true });
   const folder = join(root, `${prefix}${randomBytes(6).toString('hex')}`);
   if (tempFolders.length === 0) onCancel(() => removeTempFolders(tempFolders));
@@ -251,7 +250,7 @@ function recordedTempFolders(env: NodeJS.ProcessEnv): string[] {
   } catch {
     return [];
   }
-  const root = resolve(env.RUNNER_TEMP || tmpdir());
+  const root = runnerFiles(env).temp;
   return (Array.isArray(listed) ? listed : []).filter(
     (f): f is string =>
       typeof f === 'string' && isAbsolute(f) && dirname(f) === root && TEMP_NAME.test(basename(f))
@@ -340,5 +339,5 @@ export function booleanFrom(source: InputSource, name: string, fallback = false)
   if (value === '') return fallback;
   if (TRUE.includes(value)) return true;
   if (FALSE.includes(value)) return false;
-  throw new InputError(`Input "${name}" must be true or false, got "${value}"`);
+  throw new InputError(`Input "${name}" must be true or false, got "${value}"`, [name]);
 }

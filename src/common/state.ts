@@ -9,8 +9,8 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runnerFiles } from './run-context.js';
 
 const KEY_BYTES = 32;
 const MAC_CHARS = 64;
@@ -42,11 +42,8 @@ export function verify(key: Buffer | undefined, name: string, text: string): str
  * different values for different steps of a job.
  */
 export function keyPath(env: NodeJS.ProcessEnv = process.env): string {
-  const step = createHash('sha256')
-    .update(env.GITHUB_ACTION ?? '')
-    .digest('hex')
-    .slice(0, 16);
-  return join(resolve(env.RUNNER_TEMP || tmpdir()), `push-to-image-state-${step}.key`);
+  const step = createHash('sha256').update(runnerFiles(env).action).digest('hex').slice(0, 16);
+  return join(runnerFiles(env).temp, `push-to-image-state-${step}.key`);
 }
 
 /** Keys by key file: one per process, made by a main step or taken by a post step. */

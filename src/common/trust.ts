@@ -3,7 +3,7 @@
  * the code is the repository's own; the rule is pure (event name and payload in, a verdict out), with
  * one thin edge that reads the payload the runner wrote.
  */
-import { readFileSync } from 'node:fs';
+import { readEvent } from './run-context.js';
 
 export type Trust =
   | { trusted: true; event: string }
@@ -102,13 +102,6 @@ export function judgeEvent(event: string, payload: unknown): Trust {
 
 /** The verdict for this run: GITHUB_EVENT_NAME and the payload at GITHUB_EVENT_PATH (empty if unreadable). */
 export function eventTrust(env: NodeJS.ProcessEnv): Trust {
-  let payload: unknown = {};
-  if (env.GITHUB_EVENT_PATH) {
-    try {
-      payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
-    } catch {
-      payload = {};
-    }
-  }
-  return judgeEvent(env.GITHUB_EVENT_NAME ?? '', payload);
+  const event = readEvent(env);
+  return judgeEvent(event.name, event.payload);
 }

@@ -39,15 +39,19 @@ function fillDefaults(raw: Raw, where: string, githubToken: string, actor: strin
   }
   const name = (field: string) =>
     where === '' ? `Input "${field}"` : `Input "registry-auth" ${where} "${field}"`;
+  const inputs = (field: string) => (where === '' ? [field] : ['registry-auth']);
   if (!username) {
-    throw new InputError(`${name('username')} is required to log in to ${registry}`);
+    throw new InputError(`${name('username')} is required to log in to ${registry}`, inputs('username'));
   }
   if (!password) {
     const hint = isGhcr(registry) ? ' (or set github-token)' : '';
-    throw new InputError(`${name('password')} is required to log in to ${registry}${hint}`);
+    throw new InputError(
+      `${name('password')} is required to log in to ${registry}${hint}`,
+      inputs('password')
+    );
   }
   const scope = raw.scope ?? '';
-  checkScope(scope, name('scope'));
+  checkScope(scope, name('scope'), inputs('scope'));
   return { registry, username, password, githubToken: fromToken, ...(scope ? { scope } : {}) };
 }
 
@@ -55,7 +59,7 @@ function field(entry: Record<string, unknown>, key: string, where: string): stri
   const value = entry[key];
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value.trim();
-  throw new InputError(`Input "registry-auth" ${where} "${key}" must be a string`);
+  throw new InputError(`Input "registry-auth" ${where} "${key}" must be a string`, ['registry-auth']);
 }
 
 /** The item (1-based) of a block list that holds 0-based line `line`; 0 when no item starts before it. */
@@ -86,7 +90,8 @@ export function parseRegistryAuth(yaml: string): Raw[] {
     if (key) {
       throw new InputError(
         `Input "registry-auth" ${place(lines, i)}: the ${key} starts with "&", "*" or "!", which YAML ` +
-          `reads as an anchor, alias or tag, not as text: quote it (${key}: '...')`
+          `reads as an anchor, alias or tag, not as text: quote it (${key}: '...')`,
+        ['registry-auth']
       );
     }
   });
@@ -99,16 +104,21 @@ export function parseRegistryAuth(yaml: string): Raw[] {
     // js-yaml's reason may repeat a piece of the text (an alias or tag name): only its words are kept.
     const reason = err.reason.replace(/\s*("[^"]*"|'[^']*'|!<[^>]*>|!\S*)/g, '').trim();
     const at = err.mark ? ` at ${place(lines, err.mark.line)}, column ${err.mark.column + 1}` : '';
-    throw new InputError(`Input "registry-auth" is not valid YAML${at}: ${reason || 'syntax error'}`);
+    throw new InputError(`Input "registry-auth" is not valid YAML${at}: ${reason || 'syntax error'}`, [
+      'registry-auth'
+    ]);
   }
   if (!Array.isArray(doc)) {
-    throw new InputError('Input "registry-auth" must be a YAML list of {registry, username, password}');
+    throw new InputError('Input "registry-auth" must be a YAML list of {registry, username, password}', [
+      'registry-auth'
+    ]);
   }
   return doc.map((entry, i) => {
     const where = `item ${i + 1}`;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw new InputError(
-        `Input "registry-auth" ${where} must be a mapping with registry, username, password`
+        `Input "registry-auth" ${where} must be a mapping with registry, username, password`,
+        ['registry-auth']
       );
     }
     const e = entry as Record<string, unknown>;
@@ -138,10 +148,13 @@ export function readLoginInputs(source: InputSource = stepInputs, env = process.
   if (registryAuth) {
     const used = (['registry', 'username', 'password', 'scope'] as const).filter(k => single[k] !== '');
     if (used.length > 0) {
-      throw new InputError(`Input "registry-auth" cannot be combined with "${used.join('", "')}"`);
+      throw new InputError(`Input "registry-auth" cannot be combined with "${used.join('", "')}"`, [
+        'registry-auth',
+        ...used
+      ]);
     }
     const raws = parseRegistryAuth(registryAuth);
-    if (raws.length === 0) throw new InputError('Input "registry-auth" lists no registry');
+    if (raws.length === 0) throw new InputError('Input "registry-auth" lists no registry', ['registry-auth']);
     logins = raws.map((raw, i) => fillDefaults(raw, `item ${i + 1}`, githubToken, actor));
   } else {
     logins = [fillDefaults(single, '', githubToken, actor)];
@@ -153,7 +166,7 @@ export function readLoginInputs(source: InputSource = stepInputs, env = process.
     const key = `${authKey(login.registry)} ${login.scope ?? ''}`;
     if (seen.has(key)) {
       const scoped = login.scope ? ` with scope ${login.scope}` : '';
-      throw new InputError(`Input "registry-auth" lists ${login.registry}${scoped} twice`);
+      throw new InputError(`Input "registry-auth" lists ${login.registry}${scoped} twice`, ['registry-auth']);
     }
     seen.add(key);
   }

@@ -14,10 +14,11 @@ const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const SCOPE = new RegExp(`^(?:${COMPONENT}(?:/${COMPONENT})*)?(?:@[a-z]+(?:,[a-z]+)*)?$`);
 
 /** Refuses what is no scope (and so never a path outside the folder: no `..`, no leading `/`). */
-export function checkScope(scope: string, where: string): void {
+export function checkScope(scope: string, where: string, inputs: readonly string[]): void {
   if (scope === '' || SCOPE.test(scope)) return;
   throw new InputError(
-    `${where} must be a repository, @actions or both (e.g. myorg/myimage@push or @push), got "${scope}"`
+    `${where} must be a repository, @actions or both (e.g. myorg/myimage@push or @push), got "${scope}"`,
+    inputs
   );
 }
 

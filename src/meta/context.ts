@@ -11,6 +11,7 @@ import { loadGitTags, wantsGitTags } from './git-tags.js';
 import { fetchCommitDate, fetchRepo, repoInfo, repoUrl, type ApiTarget } from './github-api.js';
 import type { MetaInputs } from './inputs.js';
 import type { RepoInfo } from './labels.js';
+import { errorMessage } from '../common/errors.js';
 
 export interface MetaContext {
   eventName: string;
@@ -39,7 +40,7 @@ function readPayload(env: NodeJS.ProcessEnv, warnings: string[] = []): Payload {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Payload;
   } catch (err) {
-    throw new InputError(`GITHUB_EVENT_PATH ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new InputError(`GITHUB_EVENT_PATH ${path} is not valid JSON: ${errorMessage(err)}`, []);
   }
 }
 
@@ -95,7 +96,7 @@ async function loadRepo(
   try {
     return await fetchRepo(target);
   } catch (err) {
-    const reason = (err as Error).message;
+    const reason = errorMessage(err);
     warnings.push(`Cannot read ${repoUrl(target)}: ${reason}; using the event payload's repository instead`);
     return payloadRepo(payload, env);
   }

@@ -6,6 +6,7 @@
 import { parse } from 'csv-parse/sync';
 import { parseRecords, type LineRecord } from '../common/lists.js';
 import { InputError } from '../common/runner.js';
+import { errorMessage } from '../common/errors.js';
 
 export interface Entry {
   /** The input the entry comes from, e.g. `tags`. */
@@ -13,10 +14,6 @@ export interface Entry {
   /** 1-based line of the input where the entry starts. */
   line: number;
   value: string;
-}
-
-function csvMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -40,7 +37,7 @@ export function parseEntries(input: string, text: string): Entry[] {
   try {
     records = parseRecords(text, '#');
   } catch (err) {
-    throw new InputError(`Input "${input}": cannot read the list: ${csvMessage(err)}`);
+    throw new InputError(`Input "${input}": cannot read the list: ${errorMessage(err)}`, [input]);
   }
   const entries: Entry[] = [];
   for (const { record, info } of records) {
@@ -58,7 +55,7 @@ export function where(entry: Entry): string {
 
 /** An InputError about one entry: names the input, the line and what was expected. */
 export function entryError(entry: Entry, message: string): InputError {
-  return new InputError(`${where(entry)}: ${message}`);
+  return new InputError(`${where(entry)}: ${message}`, [entry.input]);
 }
 
 /** The comma-separated fields of one entry; quotes keep a comma inside a field. */
@@ -68,7 +65,7 @@ export function parseFields(entry: Entry): string[] {
     const records = parse(entry.value, { relax_column_count: true, skip_empty_lines: true }) as string[][];
     return (records[0] ?? []).map(field => field.toString());
   } catch (err) {
-    throw entryError(entry, `${csvMessage(err)}; expected comma-separated key=value fields, quoted as CSV`);
+    throw entryError(entry, `${errorMessage(err)}; expected comma-separated key=value fields, quoted as CSV`);
   }
 }
 

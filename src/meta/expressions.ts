@@ -29,7 +29,7 @@ export function shortSha(sha: string, lengthSetting: string | undefined): string
   let length = DEFAULT_SHORT_SHA_LENGTH;
   if (lengthSetting) {
     if (isNaN(Number(lengthSetting))) {
-      throw new InputError(`DOCKER_METADATA_SHORT_SHA_LENGTH is not a valid number: ${lengthSetting}`);
+      throw new InputError(`DOCKER_METADATA_SHORT_SHA_LENGTH is not a valid number: ${lengthSetting}`, []);
     }
     length = Number(lengthSetting);
   }

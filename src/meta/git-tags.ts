@@ -5,6 +5,7 @@
 import { fetchTagNames, repoUrl, type ApiTarget } from './github-api.js';
 import type { MetaInputs } from './inputs.js';
 import { TAG_REF } from './tags/env.js';
+import { errorMessage } from '../common/errors.js';
 
 /** On a tag push, or with a semver/pep440 rule that takes its version from value=. */
 export function wantsGitTags(inputs: MetaInputs, ref: string): boolean {
@@ -28,7 +29,7 @@ export async function loadGitTags(
   } catch (err) {
     const url = `${repoUrl(target)}/git/matching-refs/tags`;
     return {
-      warning: `Cannot read the repository's Git tags (${url}): ${(err as Error).message}; ${fallback}`
+      warning: `Cannot read the repository's Git tags (${url}): ${errorMessage(err)}; ${fallback}`
     };
   }
 }

@@ -52,14 +52,15 @@ const LEVEL = /^(manifest|index|manifest-descriptor|index-descriptor)(\[[^\]]*\]
 function parseBool(name: string, value: string): boolean {
   if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
-  throw new InputError(`${name}: parseBool syntax error: ${value} (expected true or false)`);
+  throw new InputError(`${name}: parseBool syntax error: ${value} (expected true or false)`, []);
 }
 
 function sourceDate(value: string | undefined): Date | undefined {
   if (value === undefined || value === '') return undefined;
   if (!/^\d+$/.test(value.trim())) {
     throw new InputError(
-      `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01, got "${value}"`
+      `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01, got "${value}"`,
+      []
     );
   }
   return new Date(Number(value.trim()) * 1000);
@@ -96,11 +97,15 @@ export function readMetaInputs(
   const text = (name: string) => source(name).trim();
   const context = text('context') || 'workflow';
   if (context !== 'workflow' && context !== 'git') {
-    throw new InputError(`Input "context": Invalid context source: ${context} (expected workflow or git)`);
+    throw new InputError(`Input "context": Invalid context source: ${context} (expected workflow or git)`, [
+      'context'
+    ]);
   }
   const floatingTags = (text('floating-tags') || 'always') as FloatingMode;
   if (!FLOATING_MODES.includes(floatingTags)) {
-    throw new InputError(`Input "floating-tags" must be highest or always, got "${floatingTags}"`);
+    throw new InputError(`Input "floating-tags" must be highest or always, got "${floatingTags}"`, [
+      'floating-tags'
+    ]);
   }
   const lists = Object.fromEntries(
     ['images', 'tags', 'flavor', 'labels', 'annotations'].map(name => [name, parseEntries(name, text(name))])

@@ -1,13 +1,17 @@
 /** The job summary: version, tags and labels as Markdown. */
+import { cell, code, heading, table } from '../common/summary.js';
 import type { MetaResult } from './main.js';
 
-const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const code = (text: string) => (text ? `\`${cell(text).replace(/`/g, "'")}\`` : '');
-
 export function summaryMarkdown(result: MetaResult): string {
-  const lines = ['### Docker metadata', '', `Version: ${code(result.version) || '_none_'}`, ''];
+  const lines = [heading('Docker metadata'), '', `Version: ${code(result.version) || '_none_'}`, ''];
   if (result.tags.length) {
-    lines.push('| Tags |', '| --- |', ...result.tags.map(t => `| ${code(t)} |`), '');
+    lines.push(
+      ...table(
+        ['Tags'],
+        result.tags.map(t => [code(t)])
+      ),
+      ''
+    );
   } else {
     lines.push('No tags were generated.', '');
   }
@@ -19,11 +23,10 @@ export function summaryMarkdown(result: MetaResult): string {
       ''
     );
   }
-  lines.push('| Label | Value |', '| --- | --- |');
-  for (const label of result.labels) {
+  const labels = result.labels.map(label => {
     const at = label.indexOf('=');
-    lines.push(`| ${code(label.slice(0, at))} | ${cell(label.slice(at + 1))} |`);
-  }
-  lines.push('');
+    return [code(label.slice(0, at)), cell(label.slice(at + 1))];
+  });
+  lines.push(...table(['Label', 'Value'], labels), '');
   return lines.join('\n');
 }

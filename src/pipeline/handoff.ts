@@ -11,7 +11,8 @@ const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 export function platformSlug(platform: string): string {
   if (!PLATFORM.test(platform)) {
     throw new InputError(
-      `Input "platforms" has an invalid platform "${platform}": expected os/arch[/variant]`
+      `Input "platforms" has an invalid platform "${platform}": expected os/arch[/variant]`,
+      ['platforms']
     );
   }
   return platform.replace(/\//g, '-');

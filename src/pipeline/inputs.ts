@@ -50,7 +50,7 @@ export interface PipelineInputs {
 export function readPipelineInputs(root: InputSource): PipelineInputs {
   const mode = (root('mode') || 'build') as Mode;
   if (!MODES.includes(mode)) {
-    throw new InputError(`Input "mode" must be one of ${MODES.join(', ')}, got "${mode}"`);
+    throw new InputError(`Input "mode" must be one of ${MODES.join(', ')}, got "${mode}"`, ['mode']);
   }
   const dockerhubUsername = root('dockerhub-username');
   const dockerhubToken = root('dockerhub-token');

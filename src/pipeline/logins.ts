@@ -46,7 +46,10 @@ const SINGLE = ['registry', 'username', 'password'] as const;
 export function checkDockerHubPair(username: string, token: string): void {
   if (Boolean(username) === Boolean(token)) return;
   const only = username ? '"dockerhub-username"' : '"dockerhub-token"';
-  throw new InputError(`Inputs "dockerhub-username" and "dockerhub-token" go together: got only ${only}`);
+  throw new InputError(`Inputs "dockerhub-username" and "dockerhub-token" go together: got only ${only}`, [
+    'dockerhub-username',
+    'dockerhub-token'
+  ]);
 }
 
 /**
@@ -64,7 +67,8 @@ export function checkUserLogins(root: InputSource, env: NodeJS.ProcessEnv, pushi
   parseRegistryAuth(registryAuth || '[]').forEach((e, i) => {
     if (e.scope)
       throw new InputError(
-        `Input "registry-auth" item ${i + 1} has a scope, which only the login stage takes: the root action's pushes and merges read the main Docker config`
+        `Input "registry-auth" item ${i + 1} has a scope, which only the login stage takes: the root action's pushes and merges read the main Docker config`,
+        ['registry-auth']
       );
   });
   if (!pushing) {
@@ -91,10 +95,17 @@ export function checkUserLogins(root: InputSource, env: NodeJS.ProcessEnv, pushi
     if (!(err instanceof InputError)) throw err;
     const given = set.map(name => `"${name}"`).join(' and ');
     const hub = root('registry') ? '' : ', and "registry" is empty, which means Docker Hub';
-    throw new InputError(`${err.message} (set: ${given}${hub})`);
+    throw new InputError(`${err.message} (set: ${given}${hub})`, [
+      ...err.inputs,
+      ...set,
+      ...(hub ? ['registry'] : [])
+    ]);
   }
   if (keys.has(authKey(registry))) {
-    throw new InputError(`Inputs "registry" and "registry-auth" both log in to ${registry}: list it once`);
+    throw new InputError(`Inputs "registry" and "registry-auth" both log in to ${registry}: list it once`, [
+      'registry',
+      'registry-auth'
+    ]);
   }
 }
 
@@ -108,12 +119,14 @@ export function checkAddedLogins(entries: AuthEntry[], githubToken: string, acto
     if (!githubToken) {
       throw new InputError(
         `Input "github-token" is empty, and it is the password for ${entry.registry}, where the images are pushed ` +
-          '(set it, or list the registry in "registry-auth")'
+          '(set it, or list the registry in "registry-auth")',
+        ['github-token', 'registry-auth']
       );
     }
     if (!actor) {
       throw new InputError(
-        `GITHUB_ACTOR is not set, and it is the username for ${entry.registry} (list the registry in "registry-auth")`
+        `GITHUB_ACTOR is not set, and it is the username for ${entry.registry} (list the registry in "registry-auth")`,
+        ['registry-auth']
       );
     }
   }

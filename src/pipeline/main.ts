@@ -48,12 +48,7 @@ function named<T>(stage: Stage, read: () => T): T {
     return read();
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    throw new InputError(
-      err.message.replace(
-        /Input(s?) "([^"]+)"/g,
-        (_, s: string, name: string) => `Input${s} "${rootName(stage, name) ?? name}"`
-      )
-    );
+    throw err.renamed(name => rootName(stage, name) ?? name);
   }
 }
 
@@ -84,12 +79,16 @@ export async function runPipeline(
   const build = p.mode === 'merge' ? undefined : buildInputs;
   if (p.mode === 'platform' && buildInputs.platforms.length !== 1) {
     throw new InputError(
-      `Input "platforms" must name exactly one platform with mode "platform", got "${buildInputs.platforms.join(',')}"`
+      `Input "platforms" must name exactly one platform with mode "platform", got "${buildInputs.platforms.join(',')}"`,
+      ['platforms']
     );
   }
   const platforms = p.mode === 'merge' ? buildInputs.platforms : [];
   if (p.mode === 'merge' && platforms.length === 0) {
-    throw new InputError('Input "platforms" must list the platforms to merge with mode "merge"');
+    throw new InputError('Input "platforms" must list the platforms to merge with mode "merge"', [
+      'platforms',
+      'mode'
+    ]);
   }
   if (build) named('build', () => checkLocalPaths(build, cwd));
 

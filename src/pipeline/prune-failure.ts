@@ -1,4 +1,5 @@
 /** The error of a prune that fails after the push: the image is out, then what failed and where (pure). */
+import { errorMessage } from '../common/errors.js';
 
 /** The API call an error from the GitHub client was answering (`GET /orgs/o/packages/...`), or ''. */
 function apiCall(err: unknown): string {
@@ -14,7 +15,7 @@ function apiCall(err: unknown): string {
 
 /** A prune that fails after the push: the image is out, and the error says so before what failed. */
 export function pruneFailed(pushed: string, failure: unknown): string {
-  const text = failure instanceof Error ? failure.message : String(failure);
+  const text = errorMessage(failure);
   const call = apiCall(failure);
   return `The image was pushed (${pushed}), but pruning failed${call ? ` at ${call}` : ''}: ${text}`;
 }

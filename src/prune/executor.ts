@@ -12,6 +12,7 @@ import { DeleteError, type OwnerScope, type PackagesApi } from './packages-api.j
 import type { Pacer } from './pacer.js';
 import { placeholderManifest } from './placeholder.js';
 import { shortDigest } from './plan.js';
+import { errorMessage } from '../common/errors.js';
 
 export interface ExecContext {
   api: PackagesApi;
@@ -156,7 +157,7 @@ async function holdParts(
     try {
       await ctx.api.restoreVersion(ctx.scope, ctx.pkg, version.id);
     } catch (err) {
-      return `restoring version ${version.id} (${shortDigest(part)}), ${why}, failed: ${(err as Error).message}`;
+      return `restoring version ${version.id} (${shortDigest(part)}), ${why}, failed: ${errorMessage(err)}`;
     }
     ctx.allowance.left++;
     const { id, tags, reason } = version;
@@ -198,7 +199,7 @@ async function removeTags(removals: TagRemoval[], ctx: ExecContext, out: Package
       if (tags.length) moved.push({ removal, tags });
     }
   } catch (err) {
-    out.stop = { kind: 'error', message: `moving tags to a placeholder failed: ${(err as Error).message}` };
+    out.stop = { kind: 'error', message: `moving tags to a placeholder failed: ${errorMessage(err)}` };
   }
   if (moved.length === 0) return;
   out.tagsRemoved = moved.map(m => ({ ...m.removal, tags: m.tags }));
@@ -217,7 +218,7 @@ async function removeTags(removals: TagRemoval[], ctx: ExecContext, out: Package
     out.placeholder = { id, digest: placeholder.digest, tags, reason, outcome };
     ctx.allowance.left--;
   } catch (err) {
-    ctx.warn(`Deleting the placeholder version ${id} of ${ctx.pkg} failed: ${(err as Error).message}`);
+    ctx.warn(`Deleting the placeholder version ${id} of ${ctx.pkg} failed: ${errorMessage(err)}`);
   }
 }
 
@@ -233,7 +234,7 @@ export async function restoreDeleted(
     try {
       await ctx.api.restoreVersion(ctx.scope, ctx.pkg, v.id);
     } catch (err) {
-      errors.push(`version ${v.id} (${shortDigest(v.digest)}): ${(err as Error).message}`);
+      errors.push(`version ${v.id} (${shortDigest(v.digest)}): ${errorMessage(err)}`);
     }
   }
   return errors;

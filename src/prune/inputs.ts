@@ -6,6 +6,7 @@ import { booleanFrom, InputError, stepInputs, type InputSource } from '../common
 import { parseDuration } from './duration.js';
 import type { Policy } from './model.js';
 import { parsePattern, type TagPattern } from './patterns.js';
+import { errorMessage } from '../common/errors.js';
 
 export interface PruneInputs {
   token: string;
@@ -32,7 +33,7 @@ function count(source: InputSource, name: string, min = 0): number | undefined {
   const value = source(name);
   if (value === '') return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
-    throw new InputError(`Input "${name}" must be a whole number of at least ${min}, got "${value}"`);
+    throw new InputError(`Input "${name}" must be a whole number of at least ${min}, got "${value}"`, [name]);
   }
   return Number(value);
 }
@@ -42,7 +43,7 @@ function patterns(source: InputSource, name: string): TagPattern[] {
     try {
       return parsePattern(item);
     } catch (err) {
-      throw new InputError(`Input "${name}" has an invalid pattern "${item}": ${(err as Error).message}`);
+      throw new InputError(`Input "${name}" has an invalid pattern "${item}": ${errorMessage(err)}`, [name]);
     }
   });
 }
@@ -51,9 +52,10 @@ function packages(source: InputSource, env: NodeJS.ProcessEnv): string[] {
   const given = parseList(source('packages'));
   const names = given.length ? given : [(env.GITHUB_REPOSITORY ?? '').split('/')[1] ?? ''].filter(Boolean);
   if (names.length === 0)
-    throw new InputError('Input "packages" is empty and GITHUB_REPOSITORY names no repository');
+    throw new InputError('Input "packages" is empty and GITHUB_REPOSITORY names no repository', ['packages']);
   return [...new Set(names.map(name => name.toLowerCase()))].map(name => {
-    if (!PACKAGE.test(name)) throw new InputError(`Input "packages" has an invalid package name "${name}"`);
+    if (!PACKAGE.test(name))
+      throw new InputError(`Input "packages" has an invalid package name "${name}"`, ['packages']);
     return name;
   });
 }
@@ -96,7 +98,8 @@ function registryLogin(
   if (given(host)) return 'docker-config';
   throw new InputError(
     `Input "${input}" is "${host}", which is not GitHub's container registry (${own}): the token goes ` +
-      `only there, so log in to ${host} first (the login stage, registry-auth, or docker login)`
+      `only there, so log in to ${host} first (the login stage, registry-auth, or docker login)`,
+    [input]
   );
 }
 
@@ -107,13 +110,16 @@ export function readPruneInputs(
   opts: { credentialsGiven?: CredentialsGiven } = {}
 ): PruneInputs {
   const token = source('token');
-  if (!token) throw new InputError('Input "token" is required (the default is the workflow\'s github.token)');
+  if (!token)
+    throw new InputError('Input "token" is required (the default is the workflow\'s github.token)', [
+      'token'
+    ]);
   const owner = source('owner') || env.GITHUB_REPOSITORY_OWNER || '';
   if (!OWNER.test(owner))
-    throw new InputError(`Input "owner" must be a GitHub user or organization, got "${owner}"`);
+    throw new InputError(`Input "owner" must be a GitHub user or organization, got "${owner}"`, ['owner']);
   const registry = source('registry') || 'ghcr.io';
   if (!isHost(registry.replace(/^https?:\/\//, '').replace(/\/$/, '')))
-    throw new InputError(`Input "registry" must be a host[:port], got "${registry}"`);
+    throw new InputError(`Input "registry" must be a host[:port], got "${registry}"`, ['registry']);
 
   const olderThanText = source('older-than');
   let olderThanMs: number | undefined;
@@ -121,9 +127,9 @@ export function readPruneInputs(
     try {
       olderThanMs = parseDuration(olderThanText);
     } catch (err) {
-      throw new InputError(
-        `Input "older-than" is invalid, got "${olderThanText}": ${(err as Error).message}`
-      );
+      throw new InputError(`Input "older-than" is invalid, got "${olderThanText}": ${errorMessage(err)}`, [
+        'older-than'
+      ]);
     }
   }
   const policy: Policy = {
@@ -140,16 +146,21 @@ export function readPruneInputs(
   if (policy.keepNUntagged !== undefined && !policy.deleteUntagged) {
     throw new InputError(
       `Inputs "keep-n-untagged" (${policy.keepNUntagged}) and "delete-untagged" (false) contradict each other: ` +
-        'keep-n-untagged only applies when untagged versions are deleted'
+        'keep-n-untagged only applies when untagged versions are deleted',
+      ['keep-n-untagged', 'delete-untagged']
     );
   }
   const both = policy.keepTags.find(k => policy.deleteTags.some(d => d.source === k.source));
   if (both) {
-    throw new InputError(`Inputs "keep-tags" and "delete-tags" both list the pattern "${both.source}"`);
+    throw new InputError(`Inputs "keep-tags" and "delete-tags" both list the pattern "${both.source}"`, [
+      'keep-tags',
+      'delete-tags'
+    ]);
   }
   if (!policy.deleteUntagged && policy.keepNTagged === undefined && policy.deleteTags.length === 0) {
     throw new InputError(
-      'Inputs "delete-untagged" (false), "keep-n-tagged" (unset) and "delete-tags" (empty) leave nothing to delete'
+      'Inputs "delete-untagged" (false), "keep-n-tagged" (unset) and "delete-tags" (empty) leave nothing to delete',
+      ['delete-untagged', 'keep-n-tagged', 'delete-tags']
     );
   }
   const login = registryLogin('registry', registry, env, opts.credentialsGiven ?? inDockerConfig(env));

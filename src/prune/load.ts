@@ -11,10 +11,7 @@ import { isDigest, isIndexType, parseManifest } from '../common/registry/media.j
 import { artifactSubject } from './graph.js';
 import type { ManifestRead, PackagePlan, PackageVersion, PlanInput, Presence } from './model.js';
 import { planPackage } from './plan.js';
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+import { errorMessage } from '../common/errors.js';
 
 export async function readManifest(
   registry: RegistryClient,
@@ -34,7 +31,7 @@ export async function readManifest(
       ...(parsed.subject ? { subject: parsed.subject.digest } : {})
     };
   } catch (err) {
-    return { status: 'error', error: message(err) };
+    return { status: 'error', error: errorMessage(err) };
   }
 }
 
@@ -101,7 +98,7 @@ export async function planWithReads(
   try {
     tags = await reader.listTags();
   } catch (err) {
-    return fail(`the registry's tag list could not be read (${message(err)})`);
+    return fail(`the registry's tag list could not be read (${errorMessage(err)})`);
   }
   const listed = new Map<string, string>();
   for (const v of versions) for (const t of v.tags) listed.set(t, v.digest);
@@ -117,7 +114,7 @@ export async function planWithReads(
         const head = await registry.headManifest(repository, tag);
         if (head) registryTags.set(tag, head.digest);
       } catch (err) {
-        failures.push(`tag ${tag} could not be resolved (${message(err)})`);
+        failures.push(`tag ${tag} could not be resolved (${errorMessage(err)})`);
       }
     })
   );

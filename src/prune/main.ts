@@ -13,6 +13,8 @@ import { INTERVAL_MS, Pacer, unpaced } from './pacer.js';
 import { addOutcome, addPlanned, emptyResult, type PackageReport, type PruneResult } from './result.js';
 import { applyPlan, planOne, type Planned } from './run-package.js';
 import { renderSummary } from './summary.js';
+import { errorMessage } from '../common/errors.js';
+import { sleep } from '../common/sleep.js';
 
 export { readPruneInputs, type PruneInputs } from './inputs.js';
 export type { DeletedEntry, PackageReport, PruneResult } from './result.js';
@@ -29,8 +31,6 @@ export interface PruneDeps {
   env?: NodeJS.ProcessEnv;
   log?: { info: (m: string) => void; warn: (m: string) => void; notice: (m: string) => void };
 }
-
-const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
 export async function runPrune(inputs: PruneInputs, deps: PruneDeps = {}): Promise<PruneResult> {
   const env = deps.env ?? process.env;
@@ -77,7 +77,7 @@ export async function runPrune(inputs: PruneInputs, deps: PruneDeps = {}): Promi
   };
 
   const scope = await api.ownerScope(inputs.owner).catch(err => {
-    throw new Error(`Looking up the owner "${inputs.owner}" failed: ${(err as Error).message}`);
+    throw new Error(`Looking up the owner "${inputs.owner}" failed: ${errorMessage(err)}`);
   });
   // Every package is planned before anything is deleted: one that cannot be read fails the run.
   const plans: { report: PackageReport; planned: Planned }[] = [];

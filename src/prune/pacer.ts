@@ -4,6 +4,7 @@
  * on. A limit answer (403/429 with `retry-after`, or `x-ratelimit-remaining: 0`) is waited out as
  * told, and the pace is halved for the rest of the run.
  */
+import { sleep } from '../common/sleep.js';
 
 export interface PacerOptions {
   /** Milliseconds between the starts of two writes (default 334). */
@@ -40,7 +41,7 @@ export class Pacer {
   constructor(opts: PacerOptions = {}) {
     this.intervalMs = opts.intervalMs ?? INTERVAL_MS;
     this.now = opts.now ?? Date.now;
-    this.sleep = opts.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    this.sleep = opts.sleep ?? sleep;
   }
 
   /** Waits until the next write is due, then counts it. */

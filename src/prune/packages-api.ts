@@ -8,6 +8,7 @@ import type { GitHub } from '../common/github.js';
 import { PageWalk, pageNumber, parseLinkHeader } from '../common/pages.js';
 import { mapLimit } from '../common/registry/limit.js';
 import type { PackageVersion } from './model.js';
+import { sleep } from '../common/sleep.js';
 
 /** Where an owner's packages live in the API. */
 export type OwnerScope =
@@ -154,7 +155,7 @@ export class PackagesApi {
     this.pageConcurrency = opts.pageConcurrency ?? 4;
     this.onLimit = opts.onLimit ?? (ms => this.sleep(ms));
     this.now = opts.now ?? Date.now;
-    this.sleep = opts.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    this.sleep = opts.sleep ?? sleep;
     this.retryDelayMs = opts.retryDelayMs ?? 1000;
     this.maxPages = opts.maxPages ?? VERSION_PAGES_MAX;
   }

@@ -8,6 +8,7 @@ import { planWithReads, RegistryReader, type Planned } from './load.js';
 import type { Policy } from './model.js';
 import type { OwnerScope, PackagesApi } from './packages-api.js';
 import { verifyTags, type VerifyIssue } from './verify.js';
+import { errorMessage } from '../common/errors.js';
 
 export type { Planned } from './load.js';
 
@@ -33,7 +34,7 @@ export async function planOne(
   const reader = new RegistryReader(registry, repository);
   reader.start();
   const versions = await api.listVersions(scope, name).catch(err => {
-    throw new Error(`${name}: listing the package's versions failed: ${(err as Error).message}`);
+    throw new Error(`${name}: listing the package's versions failed: ${errorMessage(err)}`);
   });
   return planWithReads(reader, registry, repository, {
     versions,

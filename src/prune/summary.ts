@@ -1,27 +1,22 @@
 /** The job summary: per package, what was (or would be) deleted and why, and what was kept and why. */
+import { cell, code, heading, subheading, table as markdownTable } from '../common/summary.js';
 import type { PackageReport, PruneResult } from './result.js';
 import { shortDigest } from './plan.js';
 
 /** Rows shown per table; the rest is counted. */
 export const MAX_ROWS = 200;
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 function tags(list: readonly string[]): string {
-  return list.length ? list.map(t => `\`${cell(t)}\``).join(' ') : '_untagged_';
+  return list.length ? list.map(code).join(' ') : '_untagged_';
 }
 
+/** A table of at most MAX_ROWS rows and a blank line; nothing without rows. */
 function table(header: string[], rows: string[][]): string[] {
-  if (rows.length === 0) return [];
-  const shown = rows.slice(0, MAX_ROWS).map(r => `| ${r.join(' | ')} |`);
-  const more = rows.length > MAX_ROWS ? [``, `_and ${rows.length - MAX_ROWS} more_`] : [];
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- |').join('')}`, ...shown, ...more, ''];
+  return rows.length === 0 ? [] : [...markdownTable(header, rows, MAX_ROWS), ''];
 }
 
 function packageSection(p: PackageReport, dryRun: boolean): string[] {
-  const lines = [`### ${cell(p.repository)}`, ''];
+  const lines = [subheading(cell(p.repository)), ''];
   if (p.plan.blocked) lines.push(`> [!WARNING]`, `> Nothing deleted: ${cell(p.plan.blocked)}`, '');
   const deleted = dryRun
     ? p.plan.deletions.map(d => ({ ...d, note: '' }))
@@ -57,7 +52,7 @@ function packageSection(p: PackageReport, dryRun: boolean): string[] {
     lines.push(
       ...table(
         ['tag', 'problem'],
-        p.issues.map(i => [`\`${cell(i.tag)}\``, cell(i.problem)])
+        p.issues.map(i => [code(i.tag), cell(i.problem)])
       )
     );
   }
@@ -90,7 +85,7 @@ function pacing(result: PruneResult): string {
 
 export function renderSummary(result: PruneResult): string {
   const lines = [
-    `## Prune${result.dryRun ? ' (dry run: nothing deleted)' : ''}`,
+    heading(`Prune${result.dryRun ? ' (dry run: nothing deleted)' : ''}`),
     '',
     `${result.dryRun ? 'Would delete' : 'Deleted'} ${result.deleted.length} versions, kept ${result.keptCount}, ` +
       `${result.dryRun ? 'would remove' : 'removed'} ${result.removedTags.length} tags, backlog ${result.backlog}. ` +

@@ -5,6 +5,7 @@
 import type { RegistryClient } from '../common/registry/client.js';
 import { isIndexType, parseManifest } from '../common/registry/media.js';
 import { shortDigest } from './plan.js';
+import { errorMessage } from '../common/errors.js';
 
 export interface VerifyIssue {
   tag: string;
@@ -38,7 +39,7 @@ export async function verifyTags(
         const res = await registry.getManifest(repository, digest);
         if (!res) return `index ${shortDigest(digest)} is missing`;
         return walk(parseManifest(res.bytes, res.mediaType).manifests);
-      })().catch(err => `${shortDigest(digest)} could not be read (${(err as Error).message})`);
+      })().catch(err => `${shortDigest(digest)} could not be read (${errorMessage(err)})`);
       checked.set(digest, result);
     }
     return result;
@@ -56,7 +57,7 @@ export async function verifyTags(
         const problem = await walk(parseManifest(res.bytes, res.mediaType).manifests);
         if (problem) issues.push({ tag, problem });
       } catch (err) {
-        issues.push({ tag, problem: `could not be read (${(err as Error).message})` });
+        issues.push({ tag, problem: `could not be read (${errorMessage(err)})` });
       }
     })
   );

@@ -234,7 +234,8 @@ describe('readBuildInputs', () => {
     expect(() => readBuildInputs(source({ secrets: 'hunter2' }))).toThrow(
       new InputError(
         'Input "secrets" line 1 is not id=value with an id of letters, digits, ".", "_" or "-"; ' +
-          'a value over several lines must be quoted as a whole item ("id=line 1<newline>line 2"), quotes inside doubled'
+          'a value over several lines must be quoted as a whole item ("id=line 1<newline>line 2"), quotes inside doubled',
+        ['secrets']
       )
     );
   });

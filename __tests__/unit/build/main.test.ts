@@ -324,7 +324,9 @@ describe('runBuild with a stand-in docker', () => {
   test('an unknown builder fails naming the input, before anything runs', async () => {
     const docker = fakeDocker();
     await expect(runBuild(inputs({ builder: 'nosuch' }), {}, deps(docker.run))).rejects.toThrow(
-      new InputError('Input "builder": "nosuch" cannot be used: ERROR: no builder "nosuch" found')
+      new InputError('Input "builder": "nosuch" cannot be used: ERROR: no builder "nosuch" found', [
+        'builder'
+      ])
     );
     expect(builds(docker.calls)).toEqual([]);
   });
@@ -508,7 +510,10 @@ describe('runBuild with a stand-in docker', () => {
   test('call: check on buildx 0.13 is refused naming the input, before anything runs', async () => {
     const docker = fakeDocker({ version: '0.13.1' });
     await expect(runBuild(inputs({ call: 'check' }), {}, deps(docker.run))).rejects.toThrow(
-      new InputError('Input "call" needs buildx 0.15.0 or newer; this runner has buildx 0.13.1 (got "check")')
+      new InputError(
+        'Input "call" needs buildx 0.15.0 or newer; this runner has buildx 0.13.1 (got "check")',
+        ['call']
+      )
     );
     expect(builds(docker.calls)).toEqual([]);
   });

@@ -37,7 +37,7 @@ describe('push decision', () => {
 
   test('push: true without tags fails naming push', () => {
     expect(() => decidePush(true, on('push'), [])).toThrow(
-      new InputError('Input "push" is true but there are no tags to push (set "tags")')
+      new InputError('Input "push" is true but there are no tags to push (set "tags")', ['push', 'tags'])
     );
   });
 });
@@ -98,7 +98,7 @@ describe('cache', () => {
 
   test('registry cache without an image fails naming cache', () => {
     expect(() => planCache({ ...base, mode: 'registry', firstImage: '' })).toThrow(
-      new InputError('Input "cache" is registry, which needs at least one image in "tags"')
+      new InputError('Input "cache" is registry, which needs at least one image in "tags"', ['cache', 'tags'])
     );
   });
 

@@ -83,12 +83,14 @@ describe('secrets, read as build-push-action documents them', () => {
   test('an unquoted key: the error names the line and how to quote', () => {
     expect(() => parseSecrets(pem.replace('+', ''))).toThrow(
       new InputError(
-        `Input "secrets" line 2 has an empty value: is its secret set? If the line belongs to the value above, ${QUOTING}`
+        `Input "secrets" line 2 has an empty value: is its secret set? If the line belongs to the value above, ${QUOTING}`,
+        ['secrets']
       )
     );
     expect(() => parseSecrets(pem)).toThrow(
       new InputError(
-        `Input "secrets" line 2 is not id=value with an id of letters, digits, ".", "_" or "-"; ${QUOTING}`
+        `Input "secrets" line 2 is not id=value with an id of letters, digits, ".", "_" or "-"; ${QUOTING}`,
+        ['secrets']
       )
     );
   });

@@ -33,7 +33,7 @@ describe('runner protocol', () => {
   test('a boolean input names itself and the bad value', () => {
     process.env.INPUT_PUSH = 'yes';
     expect(() => getBooleanInput('push')).toThrow(
-      new InputError('Input "push" must be true or false, got "yes"')
+      new InputError('Input "push" must be true or false, got "yes"', ['push'])
     );
   });
 

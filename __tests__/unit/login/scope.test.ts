@@ -24,14 +24,14 @@ describe('scopedConfigDir: where docker/login-action puts a scoped login', () =>
   });
 
   test.each(['myorg/myimage@push', '@push', '@push,pull', 'myorg/my-image', 'a/b/c'])('%j is a scope', s =>
-    expect(() => checkScope(s, 'Input "scope"')).not.toThrow()
+    expect(() => checkScope(s, 'Input "scope"', ['scope'])).not.toThrow()
   );
 
   test.each(['../etc', 'myorg/../x', '/abs', 'MyOrg/app', 'org/app@', 'org app', '@push pull'])(
     '%j is refused',
     s => {
-      expect(() => checkScope(s, 'Input "scope"')).toThrow(InputError);
-      expect(() => checkScope(s, 'Input "scope"')).toThrow(
+      expect(() => checkScope(s, 'Input "scope"', ['scope'])).toThrow(InputError);
+      expect(() => checkScope(s, 'Input "scope"', ['scope'])).toThrow(
         `Input "scope" must be a repository, @actions or both (e.g. myorg/myimage@push or @push), got "${s}"`
       );
     }

@@ -266,7 +266,7 @@ describe('the input', () => {
     expect(inputs({}).floatingTags).toBe('always');
     expect(inputs({ 'floating-tags': 'highest' }).floatingTags).toBe('highest');
     expect(() => inputs({ 'floating-tags': 'newest' })).toThrow(
-      new InputError('Input "floating-tags" must be highest or always, got "newest"')
+      new InputError('Input "floating-tags" must be highest or always, got "newest"', ['floating-tags'])
     );
   });
 

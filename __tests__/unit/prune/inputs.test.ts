@@ -182,7 +182,7 @@ describe('readPruneInputs', () => {
       'Inputs "delete-untagged" (false), "keep-n-tagged" (unset) and "delete-tags" (empty) leave nothing to delete'
     ]
   ])('%j is refused', (inputs, message) => {
-    expect(() => read(inputs)).toThrow(new InputError(message));
+    expect(() => read(inputs)).toThrow(new InputError(message, []));
   });
 
   test.each([
@@ -205,7 +205,8 @@ describe('readPruneInputs', () => {
     expect(() => read({ registry }, { GITHUB_SERVER_URL: server })).toThrow(
       new InputError(
         `Input "registry" is "${registry}", which is not GitHub's container registry (${githubContainerHost(server)}): ` +
-          `the token goes only there, so log in to ${registry} first (the login stage, registry-auth, or docker login)`
+          `the token goes only there, so log in to ${registry} first (the login stage, registry-auth, or docker login)`,
+        ['registry']
       )
     );
   });

@@ -65,13 +65,13 @@ function result(dryRun: boolean, refused = false): PruneResult {
 describe('renderSummary', () => {
   test('a run: what was deleted and why, which tags moved, what was kept and why', () => {
     expect(renderSummary(result(false)).split('\n')).toEqual([
-      '## Prune',
+      '### Prune',
       '',
       'Deleted 1 versions, kept 1, removed 1 tags, backlog 0. API requests: 4, registry requests: 12.',
       '',
       'Writes: 3, one at a time, 668 ms apart at the end; 1.0 s spent spacing them; 1 rate-limit answer, 30.0 s waited after it.',
       '',
-      '### octo-org/app',
+      '#### octo-org/app',
       '',
       '**Deleted: 1**',
       '',
@@ -115,7 +115,7 @@ describe('renderSummary', () => {
   test('a dry run says so and shows the plan', () => {
     const text = renderSummary(result(true));
     expect(text.split('\n').slice(0, 3)).toEqual([
-      '## Prune (dry run: nothing deleted)',
+      '### Prune (dry run: nothing deleted)',
       '',
       'Would delete 1 versions, kept 1, would remove 1 tags, backlog 0. API requests: 4, registry requests: 12.'
     ]);

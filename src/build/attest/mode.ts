@@ -10,7 +10,7 @@ export const PERMISSIONS_HINT = 'add `permissions: id-token: write` and `attesta
 export function readAttestMode(source: InputSource): AttestMode {
   const value = (source('attest') || 'auto').toLowerCase() as AttestMode;
   if (!ATTEST_MODES.includes(value)) {
-    throw new InputError(`Input "attest" must be auto, true or false, got "${source('attest')}"`);
+    throw new InputError(`Input "attest" must be auto, true or false, got "${source('attest')}"`, ['attest']);
   }
   return value;
 }
@@ -24,7 +24,8 @@ export function canMintToken(env: NodeJS.ProcessEnv): boolean {
 export function checkAttestable(mode: AttestMode, env: NodeJS.ProcessEnv): void {
   if (mode === 'true' && !canMintToken(env)) {
     throw new InputError(
-      `Input "attest" is "true" but the job cannot mint an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): ${PERMISSIONS_HINT}`
+      `Input "attest" is "true" but the job cannot mint an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): ${PERMISSIONS_HINT}`,
+      ['attest']
     );
   }
 }

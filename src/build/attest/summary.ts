@@ -1,5 +1,6 @@
 /** The attestation's job summary: where it is and the commands that verify it, pinned to its signer (pure). */
 import { X509Certificate } from 'node:crypto';
+import { code } from '../../common/summary.js';
 import { summaryTable } from '../summary.js';
 
 export interface AttestationFacts {
@@ -96,7 +97,6 @@ export function cosignCommand(image: string, digest: string, signer: Signer): st
 }
 
 export function attestationSummary(f: AttestationFacts): string {
-  const code = (text: string) => `\`${text.replace(/\|/g, '\\|')}\``;
   const verify = f.images.map(i => code(verifyCommand(i, f.digest, f.owner, f.signer)));
   if (f.signer?.issuer) verify.push(...f.images.map(i => code(cosignCommand(i, f.digest, f.signer!))));
   const rows: [string, string][] = [
@@ -105,7 +105,7 @@ export function attestationSummary(f: AttestationFacts): string {
       'Signed with',
       f.instance === 'public-good' ? "Sigstore's public-good instance" : "GitHub's Sigstore instance"
     ],
-    ['Attached in', f.images.map(i => `\`${i}\``).join('<br>')],
+    ['Attached in', f.images.map(code).join('<br>')],
     ['Verify', verify.join('<br>')]
   ];
   return summaryTable('Build provenance', rows);

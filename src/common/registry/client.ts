@@ -15,6 +15,8 @@ import { parseChallenges } from './challenge.js';
 import { drain, RegistryError, registryError } from './errors.js';
 import { limiter, type Limiter } from './limit.js';
 import { MANIFEST_ACCEPT, isDigest, sha256Digest } from './media.js';
+import { errorMessage } from '../errors.js';
+import { sleep } from '../sleep.js';
 
 export { RegistryError } from './errors.js';
 
@@ -61,8 +63,6 @@ function actionFor(method: string): Action {
 function scopeFor(repository: string, action: Action): string {
   return `repository:${repository}:${action === 'push' ? 'pull,push' : action}`;
 }
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 export class RegistryClient {
   readonly baseUrl: string;
@@ -146,7 +146,7 @@ export class RegistryClient {
             await sleep(this.retryDelayMs * 2 ** attempt);
             continue;
           }
-          throw new RegistryError(`${method} ${url}: ${(err as Error).message}`, 0);
+          throw new RegistryError(`${method} ${url}: ${errorMessage(err)}`, 0);
         }
         if (res.status === 401 && own && !reauthorized) {
           const challenge = parseChallenges(res.headers.get('www-authenticate') ?? '')[0];

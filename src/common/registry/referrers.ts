@@ -10,6 +10,7 @@ import type { RegistryClient } from './client.js';
 import { pushBlob } from './blobs.js';
 import { drain, RegistryError, registryError } from './errors.js';
 import { type Descriptor, MediaType, parseManifest, sha256Digest } from './media.js';
+import { errorMessage } from '../errors.js';
 
 export interface ArtifactToAttach {
   /** The repository path inside the registry (`o/app`). */
@@ -138,7 +139,7 @@ export async function attachArtifact(client: RegistryClient, a: ArtifactToAttach
     const entry = { ...manifest, artifactType: a.artifactType, annotations };
     index = withReferrer(existing?.bytes, entry, existing?.mediaType);
   } catch (err) {
-    throw new RegistryError(`GET ${repository}:${tag}: ${(err as Error).message}`, 200);
+    throw new RegistryError(`GET ${repository}:${tag}: ${errorMessage(err)}`, 200);
   }
   if (index) await client.putManifest(repository, tag, index, MediaType.ociIndex);
   return { manifest, referrersTag: true };

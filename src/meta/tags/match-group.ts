@@ -2,12 +2,13 @@
 import { entryError } from '../entries.js';
 import type { TagEnv } from './env.js';
 import type { TagEntry } from './parse.js';
+import { errorMessage } from '../../common/errors.js';
 
 export function regExp(pattern: string, flags: string | undefined, tag: TagEntry): RegExp {
   try {
     return new RegExp(pattern, flags);
   } catch (err) {
-    throw entryError(tag.entry, `${(err as Error).message} (expected a JavaScript regular expression)`);
+    throw entryError(tag.entry, `${errorMessage(err)} (expected a JavaScript regular expression)`);
   }
 }
 

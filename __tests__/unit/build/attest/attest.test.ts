@@ -36,7 +36,7 @@ describe('the attest input', () => {
 
   test('anything else names the input and the value', () => {
     expect(() => readAttestMode(() => 'yes')).toThrow(
-      new InputError('Input "attest" must be auto, true or false, got "yes"')
+      new InputError('Input "attest" must be auto, true or false, got "yes"', ['attest'])
     );
   });
 
