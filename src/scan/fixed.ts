@@ -11,7 +11,12 @@ export function fixedVersion(record: OsvRecord, purl: string): string {
   const fixed: string[] = [];
   for (const a of record.affected ?? []) {
     const pkg = a.package ?? {};
-    const samePurl = pkg.purl && parsePurl(pkg.purl)?.name === p.name && parsePurl(pkg.purl)?.type === p.type;
+    const other = pkg.purl ? parsePurl(pkg.purl) : undefined;
+    const samePurl =
+      other !== undefined &&
+      other.type === p.type &&
+      other.namespace === p.namespace &&
+      other.name === p.name;
     const sameName = (pkg.ecosystem ?? '').split(':')[0] === ecosystem && pkg.name === name;
     if (!samePurl && !sameName) continue;
     for (const range of a.ranges ?? []) {
