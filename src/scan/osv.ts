@@ -24,7 +24,7 @@ export class OsvUnavailable extends Error {
 }
 
 export interface OsvClientOptions {
-  /** Requests in flight at once (default 16). */
+  /** Requests in flight at once (default 32). */
   concurrency?: number;
   /** Attempts after a transient failure (default 3). */
   retries?: number;
@@ -62,7 +62,7 @@ export class OsvClient {
   private readonly records = new Map<string, Promise<OsvRecord>>();
 
   constructor(opts: OsvClientOptions = {}) {
-    this.concurrency = opts.concurrency ?? 16;
+    this.concurrency = opts.concurrency ?? 32;
     this.fetcher = opts.fetch ?? keepAliveFetch(this.concurrency);
     this.retries = opts.retries ?? 3;
     this.retryDelayMs = opts.retryDelayMs ?? 500;

@@ -7,8 +7,12 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../action-runner.js';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root (ACTION_ROOT where this module runs from elsewhere, as in the bench). */
+const ROOT =
+  process.env.ACTION_ROOT ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const fixture = (path: string) => JSON.parse(readFileSync(join(ROOT, '__tests__/fixtures', path), 'utf8'));
