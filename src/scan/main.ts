@@ -171,7 +171,7 @@ export async function runScan(
   if (sboms.length === 0) {
     const why = `${where} has no SBOM attestation (the build makes one with \`sbom: true\`)`;
     if (inputs.scan === 'true') return fault(why);
-    notice(`Not scanned for vulnerabilities: ${why}`);
+    info(`Not scanned for vulnerabilities: ${why}`);
     return outcome('not-scanned');
   }
 
