@@ -33,6 +33,32 @@ const own = {
     default: 'false'
   }
 };
+// The scan of the pushed image (src/scan/): its inputs and outputs, on the root action only.
+const scan = {
+  inputs: {
+    scan: {
+      description:
+        "Scan each platform's SBOM for known vulnerabilities (OSV, api.osv.dev) after the push and upload the SARIF to code scanning (security-events write). auto: when the build attached SBOMs (`sbom: true`); true: SBOMs required, and a scan that cannot be done fails the step; false: no scan",
+      default: 'auto'
+    },
+    'scan-fail-on': {
+      description:
+        'Fail the step (after the push) when a finding is at or above this severity: none, low, medium, high, critical. For a gate that holds, build, test, then promote',
+      default: 'none'
+    }
+  },
+  outputs: {
+    'scan-critical': { description: 'scan: findings rated critical, over every platform' },
+    'scan-high': { description: 'scan: findings rated high, over every platform' },
+    'scan-medium': { description: 'scan: findings rated medium, over every platform' },
+    'scan-low': { description: 'scan: findings rated low, over every platform' },
+    'scan-unknown': { description: 'scan: findings without a severity, over every platform' },
+    'scan-counts': {
+      description: 'scan: the counts per platform, as JSON ({"linux/amd64": {"critical": 0, ...}})'
+    },
+    'scan-sarif': { description: 'scan: path of the SARIF 2.1.0 file' }
+  }
+};
 const overrides = {
   images: {
     description:
@@ -52,7 +78,7 @@ const overrides = {
   }
 };
 
-const inputs = { ...own };
+const inputs = { ...own, ...scan.inputs };
 const stageInputs = ['meta', 'login', 'build', 'prune'].flatMap(stage =>
   Object.entries(read(`${stage}/action.yml`).inputs ?? {}).map(([name, spec]) => [
     stage,
@@ -98,6 +124,8 @@ for (const [stage, names] of stageOutputs) {
     outputs.images = { description: 'The pushed references with digest (image@sha256:...), one per line' };
   }
 }
+
+Object.assign(outputs, scan.outputs);
 
 const action = {
   name: 'push-to-image',

@@ -41,6 +41,8 @@ import { checkAddedLogins, checkUserLogins, loginEntries } from './logins.js';
 import { runMerge } from './merge.js';
 import { pruneFailed } from './prune-failure.js';
 import { rootSecrets } from './secrets.js';
+import { readScanInputs } from '../scan/inputs.js';
+import { scanPushed, scanRefused } from './scan.js';
 
 /** Runs a stage's input reader so that its errors name the root action's input. */
 function named<T>(stage: Stage, read: () => T): T {
@@ -98,6 +100,7 @@ export async function runPipeline(
       ? { attest: 'false', githubToken: '' }
       : named('build', () => readAttestInputs(stageSource(root, 'build')));
   checkAttestable(attest.attest, env);
+  const scanInputs = readScanInputs(root);
 
   // 2. What depends on meta's result, still before the first login.
   const meta = runMeta(metaInputs, await loadContext(metaInputs, env));
@@ -214,6 +217,10 @@ export async function runPipeline(
     digest = result.pushed ? result.digest : '';
   }
   setOutput('images', digest ? meta.images.map(image => `${image}@${digest}`).join('\n') : '');
+  const scanned =
+    p.mode === 'platform'
+      ? undefined
+      : await scanPushed(scanInputs, { images: meta.images, digest }, build, root('github-token'), env);
 
   if (pruneInputs && digest) {
     const pushed = meta.images.map(image => `${image}@${digest}`).join(', ');
@@ -222,6 +229,9 @@ export async function runPipeline(
     });
     writePruneOutputs(result, { prefix: 'prune-' });
     if (result.failure) throw new Error(pruneFailed(pushed, result.failure));
+  }
+  if (scanned?.problem) {
+    throw new Error(scanRefused(meta.images.map(image => `${image}@${digest}`).join(', '), scanned.problem));
   }
 }
 
