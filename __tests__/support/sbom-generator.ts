@@ -71,9 +71,13 @@ export function ensureSbomGenerator(): string {
     join(dir, 'Dockerfile'),
     'FROM e2e-base\nCOPY --chmod=755 scan.sh /bin/scan\nENTRYPOINT ["/bin/scan"]\n'
   );
-  execFileSync('docker', ['buildx', 'build', '--quiet', '--provenance=false', '-t', SBOM_GENERATOR, '--load', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env
-  });
+  execFileSync(
+    'docker',
+    ['buildx', 'build', '--quiet', '--provenance=false', '-t', SBOM_GENERATOR, '--load', dir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env
+    }
+  );
   return SBOM_GENERATOR;
 }

@@ -18,6 +18,7 @@ import { HashAlgorithm, PublicKeyDetails, TrustedRoot } from '@sigstore/protobuf
 import { ISSUER, OidcIssuer } from './oidc.js';
 import { makeLocalTls } from './tls.js';
 import { trustAnchorRoutes } from './trust-anchors.js';
+import { canonicalEntry } from './rekor-canonical.js';
 
 export const FULCIO = 'fulcio.sigstore.dev';
 export const REKOR = 'rekor.sigstore.dev';
@@ -110,7 +111,7 @@ export async function startSigstore(): Promise<Sigstore> {
   const routes: Record<string, Record<string, (text: string) => Promise<Reply>>> = {
     [FULCIO]: { [`POST ${fulcio.path}`]: fulcio.fn, ...anchors.fulcio },
     [GITHUB_FULCIO]: { [`POST ${ghFulcio.path}`]: ghFulcio.fn, ...anchors.githubFulcio },
-    [REKOR]: { [`POST ${rekor.path}`]: rekor.fn, ...anchors.rekor },
+    [REKOR]: { [`POST ${rekor.path}`]: text => rekor.fn(canonicalEntry(text)), ...anchors.rekor },
     [GITHUB_TSA]: { [`POST ${timestamp.path}`]: timestamp.fn, ...anchors.tsa },
     [TOKEN_HOST]: {
       'GET /.well-known/openid-configuration': async () => json(oidc.discovery()),

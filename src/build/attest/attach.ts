@@ -29,8 +29,29 @@ export function bundleAnnotations(predicateType: string): Record<string, string>
   return { 'dev.sigstore.bundle.content': 'dsse-envelope', [PREDICATE_ANNOTATION]: predicateType };
 }
 
+/**
+ * Attaches to one subject, one at a time: without the referrers API each attach rewrites the
+ * subject's `sha256-<hex>` index (read, add, write), so two at once would lose one.
+ */
+const queues = new Map<string, Promise<unknown>>();
+
 /** Attaches the bundle to `image@digest`. */
-export async function attachBundle(
+export function attachBundle(
+  image: string,
+  digest: string,
+  bundle: Buffer,
+  predicateType: string,
+  env: NodeJS.ProcessEnv
+): Promise<void> {
+  const key = `${image}@${digest}`;
+  const next = (queues.get(key) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => attachOne(image, digest, bundle, predicateType, env));
+  queues.set(key, next);
+  return next;
+}
+
+async function attachOne(
   image: string,
   digest: string,
   bundle: Buffer,

@@ -30,7 +30,12 @@ export function namesDigest(
 
 let libraries:
   | Promise<
-      [typeof import('@sigstore/verify'), typeof import('@sigstore/bundle'), typeof import('@sigstore/core')]
+      [
+        typeof import('@sigstore/verify'),
+        typeof import('@sigstore/bundle'),
+        typeof import('@sigstore/core'),
+        typeof import('@sigstore/verify/dist/key/certificate.js')
+      ]
     >
   | undefined;
 
@@ -38,17 +43,25 @@ export function loadVerifier() {
   libraries ??= Promise.all([
     import('@sigstore/verify'),
     import('@sigstore/bundle'),
-    import('@sigstore/core')
+    import('@sigstore/core'),
+    import('@sigstore/verify/dist/key/certificate.js')
   ]);
   return libraries;
 }
+
+const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
+const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 
 const ALWAYS = { start: new Date(0), end: new Date(8_640_000_000_000_000) };
 
 /** A verifier of bundles against `anchors` for `signer` (the identity and issuer this step signed as). */
 export async function bundleVerifier(anchors: TrustAnchors, signer: Signer) {
-  const [{ Verifier, toSignedEntity }, { bundleFromJSON }, { X509Certificate, crypto }] =
-    await loadVerifier();
+  const [
+    { Verifier, toSignedEntity },
+    { bundleFromJSON },
+    { X509Certificate, crypto },
+    { verifyCertificateChain }
+  ] = await loadVerifier();
   const trust = {
     certificateAuthorities: anchors.caChains.map(chain => ({
       certChain: chain.map(der => X509Certificate.parse(der)),
@@ -74,6 +87,27 @@ export async function bundleVerifier(anchors: TrustAnchors, signer: Signer) {
     // The certificate transparency log's key is not published by Fulcio's API.
     ctlogThreshold: 0
   });
+  // The certificate chains to the instance's CA at every verified timestamp. Its embedded SCTs are
+  // not checked here: no API of the instance publishes the CT log's key (cosign and gh check them
+  // with the trusted root).
+  type Leaf = InstanceType<typeof X509Certificate>;
+  (verifier as unknown as { verifySigningKey: unknown }).verifySigningKey = (
+    { key }: { key: { $case: string; certificate?: Leaf } },
+    timestamps: Date[]
+  ) => {
+    if (key.$case !== 'certificate' || !key.certificate) throw new Error('the bundle holds no certificate');
+    let path: Leaf[] = [];
+    for (const t of timestamps)
+      path = verifyCertificateChain(t, key.certificate, trust.certificateAuthorities);
+    if (path.length === 0) throw new Error('the bundle has no verified timestamp');
+    const leaf = path[0];
+    const v2 = leaf.extension(OID_ISSUER_V2)?.valueObj.subs?.[0]?.value.toString('ascii');
+    const issuer = v2 ?? leaf.extension(OID_ISSUER_V1)?.value.toString('ascii');
+    return {
+      key: crypto.createPublicKey(leaf.publicKey),
+      identity: { subjectAlternativeName: leaf.subjectAltName, extensions: { issuer } }
+    };
+  };
   const policy = {
     subjectAlternativeName: signer.identity,
     ...(signer.issuer ? { extensions: { issuer: signer.issuer } } : {})
