@@ -165,6 +165,7 @@ export async function runBuild(
   const timings: Record<string, number> = { start: started };
   const since = (t0: number) => Math.round(performance.now() - t0);
   checkAttestable(inputs.attest ?? 'false', env);
+  checkAttestable(inputs.sign ?? 'false', env, 'sign');
 
   checkLocalPaths(inputs, deps.cwd ?? process.cwd());
   // buildx's version, the engine and the registries (read-only) are asked at once, about 0.1 s each.

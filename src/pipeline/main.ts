@@ -97,9 +97,10 @@ export async function runPipeline(
   // mode: platform never attests: its image is a hand-off, not a release.
   const attest: AttestInputs =
     p.mode === 'platform'
-      ? { attest: 'false', githubToken: '' }
+      ? { attest: 'false', sign: 'false', githubToken: '' }
       : named('build', () => readAttestInputs(stageSource(root, 'build')));
   checkAttestable(attest.attest, env);
+  checkAttestable(attest.sign ?? 'false', env, 'sign');
   const scanInputs = readScanInputs(root);
 
   // 2. What depends on meta's result, still before the first login.

@@ -16,7 +16,9 @@ export interface ScanInputs {
 export function readScanInputs(source: InputSource): ScanInputs {
   const scan = (source('scan') || 'auto').toLowerCase();
   if (!(SCAN_MODES as readonly string[]).includes(scan)) {
-    throw new InputError(`Input "scan" must be one of ${SCAN_MODES.join(', ')}, got "${source('scan')}"`, ['scan']);
+    throw new InputError(`Input "scan" must be one of ${SCAN_MODES.join(', ')}, got "${source('scan')}"`, [
+      'scan'
+    ]);
   }
   const failOn = (source('scan-fail-on') || 'none').toLowerCase();
   if (!(FAIL_ON as readonly string[]).includes(failOn)) {

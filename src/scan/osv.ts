@@ -45,7 +45,6 @@ interface BatchAnswer {
   results?: { vulns?: { id?: unknown }[]; next_page_token?: unknown }[];
 }
 
-
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

@@ -30,7 +30,26 @@ export interface AttestationsApi {
   /** Requests to the attestations endpoint. */
   requests: number;
   violations: string[];
+  /** Artifact storage records created (`POST /orgs/{org}/artifacts/metadata/storage-record`). */
+  records: { org: string; body: Record<string, unknown> }[];
+  /** The answer to storage record requests: 200, or 403 for a job without `artifact-metadata: write`. */
+  recordStatus: number;
   close(): Promise<void>;
+}
+
+const RECORD_ROUTE = '/orgs/{org}/artifacts/metadata/storage-record';
+let recordValidator: (((value: unknown) => boolean) & { errors?: unknown }) | undefined;
+function recordBodyValidator() {
+  if (!recordValidator) {
+    const require = createRequire(import.meta.url);
+    const doc = JSON.parse(
+      readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8')
+    );
+    const schema = { ...doc.paths[RECORD_ROUTE].post.requestBody.content['application/json'].schema };
+    delete schema.examples;
+    recordValidator = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+  }
+  return recordValidator;
 }
 
 let bodyValidator: (((value: unknown) => boolean) & { errors?: unknown }) | undefined;
@@ -54,7 +73,8 @@ export async function startAttestationsApi(token: string): Promise<AttestationsA
   const stored: StoredAttestation[] = [];
   const faults: number[] = [];
   const violations: string[] = [];
-  const state = { requests: 0 };
+  const state = { requests: 0, recordStatus: 200 };
+  const records: AttestationsApi['records'] = [];
   const server: Server = createServer((req, res) => {
     let text = '';
     req.setEncoding('utf8');
@@ -66,6 +86,29 @@ export async function startAttestationsApi(token: string): Promise<AttestationsA
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
+      const org = /^\/orgs\/([^/]+)\/artifacts\/metadata\/storage-record$/.exec(url.pathname);
+      if (org && req.method === 'POST') {
+        const answer = (status: number, body: object) => {
+          violations.push(...api.checkResponse(RECORD_ROUTE, 'POST', status, body));
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        };
+        violations.push(...api.checkRequest(RECORD_ROUTE, 'POST', { org: org[1] }, url.searchParams));
+        const auth = req.headers.authorization ?? '';
+        if (auth !== `token ${token}` && auth !== `Bearer ${token}`)
+          violations.push('storage record: bad credentials');
+        if (state.recordStatus !== 200) {
+          return answer(state.recordStatus, {
+            message: 'Resource not accessible by integration',
+            documentation_url: 'https://docs.github.com/rest'
+          });
+        }
+        const body = JSON.parse(text || '{}') as Record<string, unknown>;
+        const validate = recordBodyValidator();
+        if (!validate(body)) violations.push(`storage record body: ${JSON.stringify(validate.errors)}`);
+        records.push({ org: org[1], body });
+        return answer(200, { total_count: 0 });
+      }
       const m = /^\/repos\/([^/]+)\/([^/]+)\/attestations$/.exec(url.pathname);
       if (!m || req.method !== 'POST') {
         // Other endpoints (meta reads the repository) are not served here: GitHub's 404.
@@ -126,6 +169,13 @@ export async function startAttestationsApi(token: string): Promise<AttestationsA
       return state.requests;
     },
     violations,
+    records,
+    get recordStatus() {
+      return state.recordStatus;
+    },
+    set recordStatus(status: number) {
+      state.recordStatus = status;
+    },
     close: () => new Promise(resolve => server.close(() => resolve()))
   };
 }

@@ -17,6 +17,8 @@ import mock from '@sigstore/mock';
 import { HashAlgorithm, PublicKeyDetails, TrustedRoot } from '@sigstore/protobuf-specs';
 import { ISSUER, OidcIssuer } from './oidc.js';
 import { makeLocalTls } from './tls.js';
+import { trustAnchorRoutes } from './trust-anchors.js';
+import { canonicalEntry } from './rekor-canonical.js';
 
 export const FULCIO = 'fulcio.sigstore.dev';
 export const REKOR = 'rekor.sigstore.dev';
@@ -104,11 +106,13 @@ export async function startSigstore(): Promise<Sigstore> {
   const timestamp = mock.tsaHandler(tsa);
   const oidc = new OidcIssuer();
 
+  // What each service publishes for verifiers: Fulcio's trust bundle, Rekor's key, the TSA's chain.
+  const anchors = trustAnchorRoutes({ ca, ghCa, tsa, tlogKey: tlogKeys.publicKey });
   const routes: Record<string, Record<string, (text: string) => Promise<Reply>>> = {
-    [FULCIO]: { [`POST ${fulcio.path}`]: fulcio.fn },
-    [GITHUB_FULCIO]: { [`POST ${ghFulcio.path}`]: ghFulcio.fn },
-    [REKOR]: { [`POST ${rekor.path}`]: rekor.fn },
-    [GITHUB_TSA]: { [`POST ${timestamp.path}`]: timestamp.fn },
+    [FULCIO]: { [`POST ${fulcio.path}`]: fulcio.fn, ...anchors.fulcio },
+    [GITHUB_FULCIO]: { [`POST ${ghFulcio.path}`]: ghFulcio.fn, ...anchors.githubFulcio },
+    [REKOR]: { [`POST ${rekor.path}`]: text => rekor.fn(canonicalEntry(text)), ...anchors.rekor },
+    [GITHUB_TSA]: { [`POST ${timestamp.path}`]: timestamp.fn, ...anchors.tsa },
     [TOKEN_HOST]: {
       'GET /.well-known/openid-configuration': async () => json(oidc.discovery()),
       'GET /.well-known/jwks': async () => json(oidc.jwks())

@@ -4,11 +4,13 @@ import { info, setOutput, warning } from '../../common/runner.js';
 import { eventTrust } from '../../common/trust.js';
 import { canMintToken, decideAttest, type AttestInputs } from './mode.js';
 import { imageNames } from './subjects.js';
-import { attestImage, loadSigstore, type Attestation } from './sign.js';
+import { loadSigstore } from './sign.js';
+import { publishSigned, type Published } from './publish.js';
+import { recordPublished } from './record-images.js';
 
 export { checkAttestable, readAttestInputs, type AttestInputs, type AttestMode } from './mode.js';
 
-export type AttestOutcome = Attestation;
+export type AttestOutcome = Published;
 
 /** The repository's visibility as the event payload gives it ('' when it does not). */
 export function eventVisibility(env: NodeJS.ProcessEnv): string {
@@ -29,38 +31,64 @@ export function eventVisibility(env: NodeJS.ProcessEnv): string {
  * (pushing, attest not false, an OIDC token at hand): their start-up then costs the release nothing.
  */
 export function prepareAttest(inputs: Partial<AttestInputs>, pushing: boolean, env: NodeJS.ProcessEnv): void {
-  if (!pushing || (inputs.attest ?? 'false') === 'false' || !canMintToken(env)) return;
+  const off = (inputs.attest ?? 'false') === 'false' && (inputs.sign ?? 'false') === 'false';
+  if (!pushing || off || !canMintToken(env)) return;
   if (!eventTrust(env).trusted) return;
   loadSigstore().catch(() => undefined);
 }
 
-/** Attests `digest` in every image of `tags` (or says why not); undefined when not attested. */
+/**
+ * Attests and signs `digest` in every image of `tags` (or says why not), verifies what it attached,
+ * and records what was pushed; undefined when nothing was signed.
+ */
 export async function attestBuild(
   inputs: Partial<AttestInputs>,
   facts: { pushed: boolean; digest: string; tags: string[]; env: NodeJS.ProcessEnv }
 ): Promise<AttestOutcome | undefined> {
-  const mode = inputs.attest ?? 'false';
-  const decision = decideAttest(mode, { ...facts, trust: eventTrust(facts.env) });
-  if (!decision.attest) {
-    // `attest: true` not honoured for what was pushed is worth a warning; anything else, a line.
-    if (mode === 'true' && facts.pushed) warning(`Not attesting: ${decision.reason}`);
-    else if (mode !== 'false') info(`Not attesting: ${decision.reason}`);
-    return undefined;
+  const images = imageNames(facts.tags);
+  const trust = eventTrust(facts.env);
+  if (facts.pushed && facts.digest) {
+    await recordPublished(images, facts.digest, {
+      token: inputs.githubToken ?? '',
+      trusted: trust.trusted,
+      env: facts.env
+    });
   }
-  const attestation = await attestImage({
-    images: imageNames(facts.tags),
+  const decide = (name: 'attest' | 'sign') => {
+    const mode = inputs[name] ?? 'false';
+    const decision = decideAttest(mode, { ...facts, trust });
+    const verb = name === 'attest' ? 'attesting' : 'signing';
+    // `true` not honoured for what was pushed is worth a warning; anything else, a line.
+    if (!decision.attest && mode === 'true' && facts.pushed) warning(`Not ${verb}: ${decision.reason}`);
+    else if (!decision.attest && mode !== 'false') info(`Not ${verb}: ${decision.reason}`);
+    return decision.attest;
+  };
+  const provenance = decide('attest');
+  const sign = decide('sign');
+  if (!provenance && !sign) return undefined;
+  const published = await publishSigned({
+    images,
     digest: facts.digest,
     token: inputs.githubToken ?? '',
     visibility: eventVisibility(facts.env),
-    env: facts.env
+    env: facts.env,
+    provenance,
+    sign,
+    // SBOM attestations are stored in GitHub's attestation store, as the provenance is.
+    sbom: provenance && (inputs.signSboms ?? false)
   }).catch((err: unknown) => {
     // The image is out: its digest is still an output, for a later step to sign or to report.
     setOutput('digest', facts.digest);
     throw err;
   });
+  const what = [
+    published.provenance ? 'attested' : '',
+    published.signature ? 'signed' : '',
+    published.sboms.length ? `${published.sboms.length} SBOMs signed` : ''
+  ].filter(Boolean);
   info(
-    `Attested ${facts.digest} in ${(attestation.durationMs / 1000).toFixed(2)} s` +
-      (attestation.url ? `: ${attestation.url}` : '')
+    `${facts.digest}: ${what.join(', ')} and verified in ${(published.durationMs / 1000).toFixed(2)} s` +
+      (published.provenance?.url ? `: ${published.provenance.url}` : '')
   );
-  return attestation;
+  return published;
 }

@@ -7,10 +7,10 @@ export type AttestMode = (typeof ATTEST_MODES)[number];
 
 export const PERMISSIONS_HINT = 'add `permissions: id-token: write` and `attestations: write` to the job';
 
-export function readAttestMode(source: InputSource): AttestMode {
-  const value = (source('attest') || 'auto').toLowerCase() as AttestMode;
+export function readAttestMode(source: InputSource, name: 'attest' | 'sign' = 'attest'): AttestMode {
+  const value = (source(name) || 'auto').toLowerCase() as AttestMode;
   if (!ATTEST_MODES.includes(value)) {
-    throw new InputError(`Input "attest" must be auto, true or false, got "${source('attest')}"`, ['attest']);
+    throw new InputError(`Input "${name}" must be auto, true or false, got "${source(name)}"`, [name]);
   }
   return value;
 }
@@ -21,11 +21,11 @@ export function canMintToken(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** Throws before anything is built when `attest: true` cannot be honoured. */
-export function checkAttestable(mode: AttestMode, env: NodeJS.ProcessEnv): void {
+export function checkAttestable(mode: AttestMode, env: NodeJS.ProcessEnv, name = 'attest'): void {
   if (mode === 'true' && !canMintToken(env)) {
     throw new InputError(
-      `Input "attest" is "true" but the job cannot mint an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): ${PERMISSIONS_HINT}`,
-      ['attest']
+      `Input "${name}" is "true" but the job cannot mint an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): ${PERMISSIONS_HINT}`,
+      [name]
     );
   }
 }
@@ -63,10 +63,24 @@ export function decideAttest(
 
 export interface AttestInputs {
   attest: AttestMode;
+  /** A cosign signature on the index (`sign`); `auto` decides as `attest` does. */
+  sign?: AttestMode;
+  /** Whether BuildKit attaches SBOMs (`sbom` on): each is then signed per platform. */
+  signSboms?: boolean;
   /** The token for GitHub's attestations API (`github-token`, the job's token by default). */
   githubToken: string;
 }
 
 export function readAttestInputs(source: InputSource): AttestInputs {
-  return { attest: readAttestMode(source), githubToken: source('github-token') };
+  return {
+    attest: readAttestMode(source),
+    sign: readAttestMode(source, 'sign'),
+    signSboms: sbomOn(source('sbom')),
+    githubToken: source('github-token')
+  };
+}
+
+/** `sbom` asks BuildKit for SBOMs: any value but empty and false (pure). */
+export function sbomOn(value: string): boolean {
+  return value.trim() !== '' && !/^false$/i.test(value.trim());
 }

@@ -1,23 +1,20 @@
-/** The attestation's outputs (empty when nothing was attested) and job summary. */
-import { readFileSync } from 'node:fs';
+/** What was signed, as outputs (empty when nothing was) and job summary. */
 import { appendSummary, setOutput } from '../../common/runner.js';
-import type { Attestation } from './sign.js';
-import { attestationSummary, bundleSigner, type Signer } from './summary.js';
+import { sbomFiles } from './sbom-sign.js';
+import type { Published } from './publish.js';
+import { attestationSummary } from './summary.js';
+import { publishedSummary } from './published-summary.js';
 
-/** The signer recorded in the bundle this step wrote; undefined when it cannot be read. */
-function signerFrom(bundlePath: string): Signer | undefined {
-  try {
-    return bundleSigner(JSON.parse(readFileSync(bundlePath, 'utf8')));
-  } catch {
-    return undefined;
-  }
-}
-
-export function writeAttestOutputs(a: Attestation | undefined, opts: { summary?: boolean } = {}): void {
+export function writeAttestOutputs(p: Published | undefined, opts: { summary?: boolean } = {}): void {
+  const a = p?.provenance;
   setOutput('attestation-id', a?.id ?? '');
   setOutput('attestation-url', a?.url ?? '');
   setOutput('attestation-bundle', a?.bundlePath ?? '');
-  if (a && opts.summary !== false) {
+  setOutput('signature-bundle', p?.signature?.bundlePath ?? '');
+  setOutput('sbom-files', p?.sboms.length ? JSON.stringify(sbomFiles(p.sboms)) : '');
+  setOutput('verify-commands', p?.commands.join('\n') ?? '');
+  if (!p || opts.summary === false) return;
+  if (a) {
     appendSummary(
       attestationSummary({
         id: a.id,
@@ -27,8 +24,9 @@ export function writeAttestOutputs(a: Attestation | undefined, opts: { summary?:
         owner: process.env.GITHUB_REPOSITORY_OWNER ?? '',
         instance: a.endpoints.instance,
         bundlePath: a.bundlePath,
-        signer: signerFrom(a.bundlePath)
+        signer: p.signer
       })
     );
   }
+  appendSummary(publishedSummary(p));
 }

@@ -9,15 +9,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { info } from '../../common/runner.js';
-import { parseReference } from '../../common/reference.js';
-import { RegistryClient } from '../../common/registry/client.js';
-import { dockerConfigCredentials } from '../../common/registry/credentials.js';
-import { attachArtifact } from '../../common/registry/referrers.js';
+import { attachBundle } from './attach.js';
 import { sigstoreEndpoints, type SigstoreEndpoints } from './endpoints.js';
 import { attestFailure, causeChain } from './failure.js';
 import { subjectsOf } from './subjects.js';
-
-const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
 export interface AttestRequest {
   /** Image names (registry/repository, no tag) the index was pushed to. */
@@ -46,33 +41,6 @@ let libraries: Promise<typeof import('@actions/attest')> | undefined;
 export function loadSigstore() {
   libraries ??= import('@actions/attest');
   return libraries;
-}
-
-/** Attaches the bundle to `image@digest` with the credentials the Docker config holds for its registry. */
-async function attachBundle(
-  image: string,
-  digest: string,
-  bundle: Buffer,
-  predicateType: string,
-  env: NodeJS.ProcessEnv
-): Promise<void> {
-  const { registry, path } = parseReference(image);
-  const client = new RegistryClient({
-    registry,
-    credentials: dockerConfigCredentials(registry, env),
-    concurrency: 4,
-    timeoutMs: 30_000
-  });
-  await attachArtifact(client, {
-    repository: path,
-    subject: digest,
-    bytes: bundle,
-    artifactType: BUNDLE_MEDIA_TYPE,
-    annotations: {
-      'dev.sigstore.bundle.content': 'dsse-envelope',
-      'dev.sigstore.bundle.predicateType': predicateType
-    }
-  });
 }
 
 export async function attestImage(req: AttestRequest): Promise<Attestation> {

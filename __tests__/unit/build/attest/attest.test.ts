@@ -42,7 +42,12 @@ describe('the attest input', () => {
 
   test('reads the token for the attestations API from github-token', () => {
     const inputs: Record<string, string> = { attest: 'true', 'github-token': 'ghs_x' };
-    expect(readAttestInputs(name => inputs[name] ?? '')).toEqual({ attest: 'true', githubToken: 'ghs_x' });
+    expect(readAttestInputs(name => inputs[name] ?? '')).toEqual({
+      attest: 'true',
+      sign: 'auto',
+      signSboms: false,
+      githubToken: 'ghs_x'
+    });
   });
 
   test('true without an OIDC token request URL fails, naming both permissions', () => {

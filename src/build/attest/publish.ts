@@ -1,0 +1,155 @@
+/**
+ * Everything the step signs for one pushed index, at once: the build provenance (index), the
+ * signature (index) and a signed SBOM per platform (platform manifests); then each is read back
+ * from every registry and verified against the instance's trust anchors before the step succeeds,
+ * and the commands a user runs to verify the same are made.
+ */
+import { readFileSync } from 'node:fs';
+import { info, warning } from '../../common/runner.js';
+import { imageClient } from './attach.js';
+import { verifyCommands } from './commands.js';
+import { sigstoreEndpoints, type SigstoreEndpoints } from './endpoints.js';
+import { causeChain } from './failure.js';
+import { bundleVerifier, loadVerifier, verifyAttached, type Expected } from './readback.js';
+import { SPDX_PREDICATE } from './sbom.js';
+import { readIndexSboms, signSboms, type SignedSbom } from './sbom-sign.js';
+import { attestImage, type Attestation } from './sign.js';
+import { SIGN_PREDICATE, signDigest, type Signature } from './signature.js';
+import { bundleSigner, type Signer } from './summary.js';
+import { fetchTrustAnchors } from './trust-anchors.js';
+
+export const PROVENANCE_PREDICATE = 'https://slsa.dev/provenance/v1';
+
+export interface PublishRequest {
+  images: string[];
+  digest: string;
+  /** A GitHub token with `attestations: write` (provenance and SBOMs are stored). */
+  token: string;
+  visibility?: string;
+  env: NodeJS.ProcessEnv;
+  provenance: boolean;
+  sign: boolean;
+  sbom: boolean;
+}
+
+export interface Published {
+  images: string[];
+  digest: string;
+  endpoints: SigstoreEndpoints;
+  provenance?: Attestation;
+  signature?: Signature;
+  sboms: SignedSbom[];
+  signer?: Signer;
+  /** The commands that verify what was published, pinned to the signer. */
+  commands: string[];
+  /** How many bundles were read back and verified. */
+  verified: number;
+  durationMs: number;
+}
+
+/** What must be found attached in each registry (pure). */
+export function expectedBundles(
+  digest: string,
+  p: { provenance: boolean; signed: boolean; sboms: { digest: string }[] }
+): (Expected & { what: string })[] {
+  return [
+    ...(p.provenance
+      ? [{ subject: digest, predicateType: PROVENANCE_PREDICATE, what: 'build provenance' }]
+      : []),
+    ...(p.signed ? [{ subject: digest, predicateType: SIGN_PREDICATE, what: 'signature' }] : []),
+    ...[...new Set(p.sboms.map(s => s.digest))].map(d => ({
+      subject: d,
+      predicateType: SPDX_PREDICATE,
+      what: 'SBOM attestation'
+    }))
+  ];
+}
+
+export async function publishSigned(req: PublishRequest): Promise<Published> {
+  const started = performance.now();
+  const env = req.env;
+  const endpoints = sigstoreEndpoints(req.visibility, env.GITHUB_SERVER_URL || undefined);
+  // Trust anchors and the verifier load while signing runs.
+  const anchors = fetchTrustAnchors(endpoints);
+  anchors.catch(() => undefined);
+  loadVerifier().catch(() => undefined);
+  const base = { images: req.images, digest: req.digest, visibility: req.visibility, env };
+
+  const [provenance, signature, sboms] = await Promise.all([
+    req.provenance ? attestImage({ ...base, token: req.token }) : undefined,
+    req.sign ? signDigest(base) : undefined,
+    req.sbom
+      ? readIndexSboms(req.images[0], req.digest, env)
+          .catch((err: unknown) => {
+            throw new Error(
+              `The image ${req.images[0]}@${req.digest} was pushed, but its SBOMs could not be read back: ${causeChain(err)}`
+            );
+          })
+          .then(found => {
+            if (found.length === 0)
+              warning(`No SBOM attestation was found in ${req.images[0]}@${req.digest}`);
+            return signSboms({ ...base, token: req.token }, found);
+          })
+      : []
+  ]);
+
+  const bundles = [
+    ...(provenance ? [readFileSync(provenance.bundlePath, 'utf8')] : []),
+    ...(signature ? [signature.bundle] : []),
+    ...sboms.map(s => s.bundle)
+  ];
+  const published: Published = {
+    images: req.images,
+    digest: req.digest,
+    endpoints,
+    provenance,
+    signature,
+    sboms,
+    commands: [],
+    verified: 0,
+    durationMs: 0
+  };
+  if (bundles.length === 0) return { ...published, durationMs: performance.now() - started };
+  const signer = bundleSigner(JSON.parse(bundles[0]));
+  if (!signer)
+    throw new Error(
+      `The image ${req.images[0]}@${req.digest} was signed by a certificate that names no identity`
+    );
+
+  const verify = await bundleVerifier(
+    await anchors.catch((err: unknown) => {
+      throw new Error(
+        `The image ${req.images[0]}@${req.digest} was pushed and signed, but the trust anchors of ${endpoints.fulcioURL} could not be read to check it: ${causeChain(err)}`
+      );
+    }),
+    signer
+  );
+  const expected = expectedBundles(req.digest, { provenance: !!provenance, signed: !!signature, sboms });
+  await Promise.all(
+    req.images.flatMap(image => {
+      const { client, path } = imageClient(image, env);
+      return expected.map(e =>
+        verifyAttached(client, path, e, verify).catch((err: unknown) => {
+          throw new Error(
+            `The image ${image}@${req.digest} was pushed and signed, but the ${e.what} of ${e.subject} read back from the registry does not verify: ${causeChain(err)}`
+          );
+        })
+      );
+    })
+  );
+  const verified = expected.length * req.images.length;
+  info(`Verified ${verified} signatures and attestations read back from the registries`);
+  const commands = verifyCommands(
+    {
+      images: req.images,
+      digest: req.digest,
+      owner: env.GITHUB_REPOSITORY_OWNER ?? '',
+      instance: endpoints.instance,
+      signed: !!signature,
+      provenance: !!provenance,
+      sboms
+    },
+    signer
+  );
+  return { ...published, signer, commands, verified, durationMs: performance.now() - started };
+}
