@@ -115,7 +115,10 @@ function ask(worker, msg, type) {
 }
 
 async function ours(ready, sc) {
-  const { readPruneInputs, runPrune } = await load('src/prune/main.js');
+  const { readPruneInputs } = await load('src/prune/inputs.js');
+  const { decidePrune } = await load('src/prune/decide.js');
+  const { runPrune } = await load('src/prune/run.js');
+  const { readRunContext } = await load('src/common/run-context.js');
   const { createGitHub } = await load('src/common/github.js');
   const { RegistryClient } = await load('src/common/registry/client.js');
   const values = {
@@ -126,7 +129,10 @@ async function ours(ready, sc) {
     'keep-n-tagged': String(sc.keepNTagged),
     'dry-run': String(sc.dryRun)
   };
-  const inputs = readPruneInputs(name => values[name] ?? '', {}, { credentialsGiven: () => true });
+  const ctx = readRunContext({});
+  const inputs = readPruneInputs(name => values[name] ?? '', ctx, {});
+  // the stand-in registry's credentials as a login of this run would give them
+  const decision = decidePrune(inputs, { logins: [ready.registry] }, ctx);
   const github = createGitHub({
     token: ready.token,
     baseUrl: ready.apiUrl,
@@ -139,7 +145,7 @@ async function ours(ready, sc) {
   });
   const warnings = [];
   const started = performance.now();
-  const result = await runPrune(inputs, {
+  const result = await runPrune(decision, {
     github,
     registry,
     env: {},

@@ -31,11 +31,11 @@ import { loadContext } from '../meta/context.js';
 import { readMetaInputs } from '../meta/inputs.js';
 import { runMeta, type MetaResult } from '../meta/main.js';
 import { writeMetaOutputs } from '../meta/outputs.js';
-import { readPruneInputs, runPrune, writePruneOutputs } from '../prune/main.js';
+import { pruneFace } from '../prune/stage.js';
 import { authKey } from '../common/reference.js';
-import { dockerConfigCredentials } from '../common/registry/credentials.js';
+import { readRunContext } from '../common/run-context.js';
 import { handoffRefs } from './handoff.js';
-import { defaultImages, pruneSelection } from './images.js';
+import { defaultImages } from './images.js';
 import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
 import { checkAddedLogins, checkUserLogins, loginEntries } from './logins.js';
 import { runMerge } from './merge.js';
@@ -138,19 +138,10 @@ export async function runPipeline(
   };
   const pruneChoice = p.prune
     ? named('prune', () => {
-        const owner = root('prune-owner') || env.GITHUB_REPOSITORY_OWNER || '';
-        const registry = root('prune-registry') || 'ghcr.io';
-        const chosen = pruneSelection(meta.images, registry, owner, root('prune-packages'));
-        const overrides: Record<string, string> = chosen.packages
-          ? { packages: chosen.packages.join('\n') }
-          : {};
+        const ctx = readRunContext(env);
+        const inputs = pruneFace.read(stageSource(root, 'prune'), ctx);
         // credentials for a registry other than GitHub's: a login of this run, or the Docker config
-        const credentialsGiven = (host: string) =>
-          loginsGiven().has(authKey(host)) || dockerConfigCredentials(host, env) !== undefined;
-        return {
-          inputs: readPruneInputs(stageSource(root, 'prune', overrides), env, { credentialsGiven }),
-          skip: chosen.skip
-        };
+        return pruneFace.decide(inputs, { images: meta.images, logins: [...loginsGiven()] }, ctx);
       })
     : undefined;
 
@@ -158,7 +149,7 @@ export async function runPipeline(
   // Prune only after a push, never a platform's hand-off, and only packages this run pushed.
   const pruning = pruneChoice !== undefined && pushing && p.mode !== 'platform';
   if (pruning && pruneChoice.skip) notice(pruneChoice.skip);
-  const pruneInputs = pruning && !pruneChoice.skip ? pruneChoice.inputs : undefined;
+  const pruneDecision = pruning && !pruneChoice.skip ? pruneChoice : undefined;
   checkUserLogins(root, env, pushing);
   const entries = pushing ? loginEntries(loginSources) : [];
   checkAddedLogins(entries, root('github-token'), env.GITHUB_ACTOR ?? '');
@@ -223,13 +214,14 @@ export async function runPipeline(
       ? undefined
       : await scanPushed(scanInputs, { images: meta.images, digest }, build, root('github-token'), env);
 
-  if (pruneInputs && digest) {
+  if (pruneDecision && digest) {
     const pushed = meta.images.map(image => `${image}@${digest}`).join(', ');
-    const result = await runPrune(pruneInputs).catch((err: unknown) => {
-      throw new Error(pruneFailed(pushed, err), { cause: err });
-    });
-    writePruneOutputs(result, { prefix: 'prune-' });
-    if (result.failure) throw new Error(pruneFailed(pushed, result.failure));
+    await pruneFace
+      .run(pruneDecision)
+      .then(result => pruneFace.write(result, { prefix: 'prune-' }))
+      .catch((err: unknown) => {
+        throw new Error(pruneFailed(pushed, err), { cause: err });
+      });
   }
   if (scanned?.problem) {
     throw new Error(scanRefused(meta.images.map(image => `${image}@${digest}`).join(', '), scanned.problem));

@@ -7,6 +7,7 @@ import { basicAuth } from '../common/docker-config.js';
 import type { InputSource } from '../common/runner.js';
 import { buildSecrets } from '../build/secrets.js';
 import { loginSecrets } from '../login/secrets.js';
+import { pruneFace } from '../prune/stage.js';
 import { stageSource } from './inputs.js';
 
 export function rootSecrets(root: InputSource, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -16,7 +17,7 @@ export function rootSecrets(root: InputSource, env: NodeJS.ProcessEnv = process.
     hubToken,
     hubToken ? basicAuth(root('dockerhub-username'), hubToken) : '',
     ...buildSecrets(stageSource(root, 'build'), env),
-    stageSource(root, 'prune')('token')
+    ...pruneFace.secrets(stageSource(root, 'prune'))
   ];
   return [...new Set(secrets.filter(Boolean))];
 }

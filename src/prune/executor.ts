@@ -7,7 +7,7 @@ import type { RateLimit } from '../common/github.js';
 import { pushBlob } from '../common/registry/blobs.js';
 import type { RegistryClient } from '../common/registry/client.js';
 import { isIndexType, parseManifest } from '../common/registry/media.js';
-import type { PackagePlan, PlannedDeletion, TagRemoval } from './model.js';
+import type { PackagePlan, PlannedDeletion, VersionRecord } from './model.js';
 import { DeleteError, type OwnerScope, type PackagesApi } from './packages-api.js';
 import type { Pacer } from './pacer.js';
 import { placeholderManifest } from './placeholder.js';
@@ -29,11 +29,7 @@ export interface ExecContext {
   now: () => number;
 }
 
-export interface DeletedVersion {
-  id: number;
-  digest: string;
-  tags: string[];
-  reason: string;
+export interface DeletedVersion extends VersionRecord {
   /** `gone`: the API answered 404, the version was already deleted. */
   outcome: 'deleted' | 'gone';
 }
@@ -42,7 +38,7 @@ export interface PackageOutcome {
   deleted: DeletedVersion[];
   skipped: { deletion: PlannedDeletion; why: string }[];
   backlog: PlannedDeletion[];
-  tagsRemoved: TagRemoval[];
+  tagsRemoved: VersionRecord[];
   /** The placeholder version deleted to remove tags. */
   placeholder?: DeletedVersion;
   stop?: { kind: 'budget' | 'max-deletions' | 'error'; message: string };
@@ -176,13 +172,13 @@ async function findVersion(ctx: ExecContext, digest: string): Promise<number | u
 }
 
 /** Moves the tags onto one placeholder manifest, then deletes the placeholder's version. */
-async function removeTags(removals: TagRemoval[], ctx: ExecContext, out: PackageOutcome): Promise<void> {
+async function removeTags(removals: VersionRecord[], ctx: ExecContext, out: PackageOutcome): Promise<void> {
   if (ctx.allowance.left <= 0 || !budgetAllows(ctx.rate, out.deleted.length, 2)) {
     out.stop = stopFor(ctx.allowance.left <= 0 ? 'max-deletions' : 'budget', ctx.rate);
     return;
   }
   const placeholder = placeholderManifest(new Date(ctx.now()).toISOString());
-  const moved: { removal: TagRemoval; tags: string[] }[] = [];
+  const moved: { removal: VersionRecord; tags: string[] }[] = [];
   try {
     await pushBlob(ctx.registry, ctx.repository, placeholder.config);
     for (const removal of removals) {

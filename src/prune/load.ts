@@ -13,7 +13,7 @@ import type { ManifestRead, PackagePlan, PackageVersion, PlanInput, Presence } f
 import { planPackage } from './plan.js';
 import { errorMessage } from '../common/errors.js';
 
-export async function readManifest(
+async function readManifest(
   registry: RegistryClient,
   repository: string,
   digest: string

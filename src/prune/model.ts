@@ -58,35 +58,34 @@ export interface PlanInput {
   lazy?: boolean;
 }
 
-export interface PlannedDeletion {
+/**
+ * One package version and why: what the plan deletes or keeps, the tags it moves off an image, what
+ * a run deleted. Every list of versions in a plan, a result and a summary is made of these.
+ */
+export interface VersionRecord {
   id: number;
   digest: string;
+  /** The version's tags (for a tag removal: the tags moved off the image, which keeps its others). */
   tags: string[];
   reason: string;
+}
+
+/** The record of a version, with its own copy of the tags. */
+export function versionRecord(v: Omit<VersionRecord, 'reason'>, reason: string): VersionRecord {
+  return { id: v.id, digest: v.digest, tags: [...v.tags], reason };
+}
+
+export interface PlannedDeletion extends VersionRecord {
   /** Digests of planned deletions that refer to this one and so must be gone first. */
   after: string[];
-}
-
-export interface KeptVersion {
-  id: number;
-  digest: string;
-  tags: string[];
-  reason: string;
-}
-
-export interface TagRemoval {
-  id: number;
-  digest: string;
-  /** Tags to move off the image (it keeps its other tags). */
-  tags: string[];
-  reason: string;
 }
 
 export interface PackagePlan {
   /** Parents before children, referrers before subjects; oldest first otherwise. */
   deletions: PlannedDeletion[];
-  kept: KeptVersion[];
-  tagRemovals: TagRemoval[];
+  kept: VersionRecord[];
+  /** Tags to move off images that are kept. */
+  tagRemovals: VersionRecord[];
   /** Versions whose manifest the registry no longer has: neither deleted nor counted as kept. */
   gone: PackageVersion[];
   /** Set when the plan fails closed: nothing is deleted and this says why. */

@@ -34,13 +34,13 @@ export class DeleteError extends Error {
 export type OnLimit = (waitMs: number, what: string) => Promise<void>;
 
 /** Longest wait after a limit answer before the run stops and leaves a backlog instead. */
-export const MAX_LIMIT_WAIT_MS = 120_000;
+const MAX_LIMIT_WAIT_MS = 120_000;
 /** GitHub's advice when a limit answer says nothing of when to retry. */
-export const DEFAULT_LIMIT_WAIT_MS = 60_000;
+const DEFAULT_LIMIT_WAIT_MS = 60_000;
 const LIMIT_ATTEMPTS = 3;
 const SERVER_RETRIES = 3;
 /** Version pages read at most: 1,000 pages of 100, 100,000 versions of one package. */
-export const VERSION_PAGES_MAX = 1000;
+const VERSION_PAGES_MAX = 1000;
 
 export interface PackagesApiOptions {
   /** List pages fetched at once (default 4). */
@@ -78,7 +78,7 @@ export function malformed(what: string, problem: string): Error {
  * `x-ratelimit-remaining: 0` (until `x-ratelimit-reset`); a "rate limit" message without either, a
  * minute. Undefined when the answer is no limit answer.
  */
-export function limitWait(e: HttpError, now: number): number | undefined {
+function limitWait(e: HttpError, now: number): number | undefined {
   if (e.status !== 403 && e.status !== 429) return undefined;
   const headers = e.response?.headers ?? {};
   const retryAfter = headers['retry-after'];
@@ -312,7 +312,7 @@ const REFUSALS: { status: number[]; message: RegExp }[] = [
 ];
 
 /** Sorts a failed deletion: refused for good (skip), out of budget (stop, backlog), or broken (fail). */
-export function classify(e: HttpError, what: string): DeleteError {
+function classify(e: HttpError, what: string): DeleteError {
   const status = e.status ?? 0;
   const message = e.response?.data?.message ?? e.message ?? 'unknown error';
   const text = `${what}: ${status} ${message}`;

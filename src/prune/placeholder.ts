@@ -11,7 +11,7 @@ export interface Placeholder {
   digest: string;
 }
 
-export const PLACEHOLDER_ARTIFACT_TYPE = 'application/vnd.push-to-image.placeholder.v1';
+const PLACEHOLDER_ARTIFACT_TYPE = 'application/vnd.push-to-image.placeholder.v1';
 
 /** An OCI manifest of one empty blob, unique to `stamp` so that it never matches an earlier version. */
 export function placeholderManifest(stamp: string): Placeholder {

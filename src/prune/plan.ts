@@ -4,7 +4,13 @@
  * yet); everything reachable from a root is kept; only the rest may be deleted.
  */
 import { ARTIFACT_TAG, buildGraph, markReachable, type Graph, type Mark } from './graph.js';
-import type { KeptVersion, PackagePlan, PackageVersion, PlanInput, TagRemoval } from './model.js';
+import {
+  versionRecord,
+  type PackagePlan,
+  type PackageVersion,
+  type PlanInput,
+  type VersionRecord
+} from './model.js';
 import { orderDeletions, type Candidate } from './order.js';
 import { firstMatch } from './patterns.js';
 
@@ -21,12 +27,7 @@ function listTags(tags: string[]): string {
 }
 
 function blockedPlan(live: PackageVersion[], gone: PackageVersion[], why: string): PackagePlan {
-  const kept = live.map(v => ({
-    id: v.id,
-    digest: v.digest,
-    tags: [...v.tags],
-    reason: `fail closed: ${why}`
-  }));
+  const kept = live.map(v => versionRecord(v, `fail closed: ${why}`));
   return { deletions: [], kept, tagRemovals: [], gone, blocked: why };
 }
 
@@ -185,21 +186,16 @@ export function planPackage(input: PlanInput): PackagePlan {
         candidateReason.get(v.digest) ?? derivedReason(v.digest, graph, marks, label, d => byDigest.has(d))
     });
   }
-  const kept: KeptVersion[] = live
+  const kept = live
     .filter(v => marks.has(v.digest))
-    .map(v => ({
-      id: v.id,
-      digest: v.digest,
-      tags: [...v.tags],
-      reason: keptReason(marks.get(v.digest)!, roots, label)
-    }));
+    .map(v => versionRecord(v, keptReason(marks.get(v.digest)!, roots, label)));
   const keptReasons = new Map(kept.map(k => [k.digest, k.reason]));
-  const tagRemovals: TagRemoval[] = [];
+  const tagRemovals: VersionRecord[] = [];
   for (const v of live) {
     const tags = (removeTags.get(v.digest) ?? []).filter(t => input.registryTags.get(t) === v.digest);
     if (!marks.has(v.digest) || young(v) || tags.length === 0) continue;
     const reason = `${listTags(tags)} ${tags.length > 1 ? 'match' : 'matches'} delete-tags; the image is kept (${keptReasons.get(v.digest)})`;
-    tagRemovals.push({ id: v.id, digest: v.digest, tags, reason });
+    tagRemovals.push(versionRecord({ ...v, tags }, reason));
   }
   return { deletions: orderDeletions(candidates, graph), kept, tagRemovals, gone };
 }

@@ -1,6 +1,6 @@
 /** What a prune run did, per package and in total: the stage's typed result. */
 import type { PackageOutcome } from './executor.js';
-import type { PackagePlan, PlannedDeletion } from './model.js';
+import type { PackagePlan, VersionRecord } from './model.js';
 import type { PaceReport } from './pacer.js';
 import type { VerifyIssue } from './verify.js';
 
@@ -13,12 +13,9 @@ export interface PackageReport {
   restored: number;
 }
 
-export interface DeletedEntry {
+/** A deleted version (in a dry run: one a real run would delete) and its package, as the output lists it. */
+export interface DeletedEntry extends VersionRecord {
   package: string;
-  id: number;
-  digest: string;
-  tags: string[];
-  reason: string;
 }
 
 export interface PruneResult {
@@ -54,7 +51,7 @@ export function emptyResult(dryRun: boolean): PruneResult {
   };
 }
 
-function entry(pkg: string, d: Pick<PlannedDeletion, 'id' | 'digest' | 'tags' | 'reason'>): DeletedEntry {
+function entry(pkg: string, d: VersionRecord): DeletedEntry {
   return { package: pkg, id: d.id, digest: d.digest, tags: d.tags, reason: d.reason };
 }
 

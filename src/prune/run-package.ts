@@ -17,7 +17,7 @@ export type { Planned } from './load.js';
  * from the parts of other images: keep-n-untagged counts untagged images of their own, and with
  * delete-untagged false a deleted index takes its children, which are otherwise kept.
  */
-export function readsLazily(policy: Policy): boolean {
+function readsLazily(policy: Policy): boolean {
   return policy.keepNUntagged === undefined && policy.deleteUntagged;
 }
 

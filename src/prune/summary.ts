@@ -4,7 +4,7 @@ import type { PackageReport, PruneResult } from './result.js';
 import { shortDigest } from './plan.js';
 
 /** Rows shown per table; the rest is counted. */
-export const MAX_ROWS = 200;
+const MAX_ROWS = 200;
 
 function tags(list: readonly string[]): string {
   return list.length ? list.map(code).join(' ') : '_untagged_';

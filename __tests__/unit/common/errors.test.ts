@@ -1,4 +1,5 @@
 import { InputError } from '../../../src/common/errors.js';
+import { readRunContext } from '../../../src/common/run-context.js';
 import { readPruneInputs } from '../../../src/prune/inputs.js';
 
 const prefixed = (name: string) => `prune-${name}`;
@@ -6,7 +7,7 @@ const prefixed = (name: string) => `prune-${name}`;
 /** The InputError that reading prune's inputs from `inputs` throws. */
 function pruneError(inputs: Record<string, string>): InputError {
   try {
-    readPruneInputs(name => ({ token: 't', owner: 'o', ...inputs })[name] ?? '', {});
+    readPruneInputs(name => ({ token: 't', owner: 'o', ...inputs })[name] ?? '', readRunContext({}), {});
   } catch (err) {
     if (err instanceof InputError) return err;
     throw err;

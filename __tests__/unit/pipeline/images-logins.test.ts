@@ -1,4 +1,4 @@
-import { defaultImages, packagesOf, pruneSelection } from '../../../src/pipeline/images.js';
+import { defaultImages } from '../../../src/pipeline/images.js';
 import { checkDockerHubPair, loginEntries, type LoginSources } from '../../../src/pipeline/logins.js';
 
 describe('default images', () => {
@@ -11,44 +11,6 @@ describe('default images', () => {
 
   test('a missing GITHUB_REPOSITORY is an error', () => {
     expect(() => defaultImages({}, '')).toThrow('GITHUB_REPOSITORY must be owner/repo, got ""');
-  });
-
-  test('packages of an owner on a registry, nested names kept', () => {
-    expect(
-      packagesOf(
-        ['ghcr.io/octo/app', 'ghcr.io/octo/app/worker', 'ghcr.io/other/x', 'docker.io/octo/app'],
-        'ghcr.io',
-        'Octo'
-      )
-    ).toEqual(['app', 'app/worker']);
-  });
-
-  test.each([
-    [['ghcr.io/Octo/App', 'docker.io/octo/app'], 'ghcr.io', '', { packages: ['app'] }],
-    [['ghcr.io/octo/app'], 'ghcr.io', 'other', {}],
-    [['docker.io/octo/app'], 'ghcr.io', 'tools', {}],
-    [
-      ['docker.io/octo/app'],
-      'ghcr.io',
-      '',
-      {
-        skip:
-          'Prune skipped: none of the pushed images (docker.io/octo/app) is a package of octo on ghcr.io; ' +
-          'set prune-packages to prune other packages'
-      }
-    ],
-    [
-      ['ghcr.io/octo/app'],
-      'ghcr.example.com',
-      '',
-      {
-        skip:
-          'Prune skipped: none of the pushed images (ghcr.io/octo/app) is a package of octo on ghcr.example.com; ' +
-          'set prune-packages to prune other packages'
-      }
-    ]
-  ])('root prune of %j on %s with prune-packages "%s": %j', (images, registry, explicit, expected) => {
-    expect(pruneSelection(images, registry, 'octo', explicit)).toEqual(expected);
   });
 });
 

@@ -1,9 +1,12 @@
-/** Runs runPrune in-process against a stand-in, with short retry waits and captured logs. */
+/** Reads, decides and runs a prune in-process against a stand-in, with short retry waits and captured logs. */
 import { createGitHub } from '../../../src/common/github.js';
 import { RegistryClient } from '../../../src/common/registry/client.js';
 import { parseManifest } from '../../../src/common/registry/media.js';
+import { readRunContext } from '../../../src/common/run-context.js';
+import { decidePrune } from '../../../src/prune/decide.js';
 import { readPruneInputs } from '../../../src/prune/inputs.js';
-import { runPrune, type PruneResult } from '../../../src/prune/main.js';
+import type { PruneResult } from '../../../src/prune/result.js';
+import { runPrune } from '../../../src/prune/run.js';
 import type { Ghcr } from '../../support/ghcr/index.js';
 
 export interface Logs {
@@ -27,7 +30,10 @@ export async function prune(
 ): Promise<{ result: PruneResult; logs: Logs }> {
   const token = opts.token ?? ghcr.token;
   const values: Record<string, string> = { token, owner: 'octo-org', registry: ghcr.registry, ...given };
-  const inputs = readPruneInputs(name => values[name] ?? '', {}, { credentialsGiven: () => true });
+  const ctx = readRunContext({});
+  const inputs = readPruneInputs(name => values[name] ?? '', ctx, {});
+  // the registry's credentials as a login of this run would give them
+  const decision = decidePrune(inputs, { logins: [ghcr.registry] }, ctx);
   const logs: Logs = { info: [], warn: [], notice: [] };
   const github = createGitHub({
     token,
@@ -37,7 +43,7 @@ export async function prune(
     retryUnitMs: 5,
     warn: m => (/^GitHub API (secondary )?rate limit/.test(m) ? undefined : logs.warn.push(m))
   });
-  const result = await runPrune(inputs, {
+  const result = await runPrune(decision, {
     github,
     registry: client(ghcr, token),
     pacing: opts.pacing ?? false,

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readRunContext } from '../../../src/common/run-context.js';
 import { InputError } from '../../../src/common/runner.js';
+import { decidePrune } from '../../../src/prune/decide.js';
 import { parseDuration } from '../../../src/prune/duration.js';
 import { DEFAULT_MAX_DELETIONS, githubContainerHost, readPruneInputs } from '../../../src/prune/inputs.js';
 import { globToRegExp, parsePattern } from '../../../src/prune/patterns.js';
@@ -15,8 +17,12 @@ const env = {
   DOCKER_CONFIG: emptyConfig
 };
 const source = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
-const read = (inputs: Record<string, string>, more: Record<string, string> = {}) =>
-  readPruneInputs(source({ token: 't', ...inputs }), { ...env, ...more });
+/** Reads the inputs and decides as the stage does when it runs alone: inputs and decision must not throw. */
+const read = (inputs: Record<string, string>, more: Record<string, string> = {}) => {
+  const ctx = readRunContext({ ...env, ...more });
+  const read = readPruneInputs(source({ token: 't', ...inputs }), ctx, { ...env, ...more });
+  return { ...read, decision: decidePrune(read, {}, ctx) };
+};
 
 describe('parseDuration', () => {
   const MIN = 60_000;
@@ -90,10 +96,12 @@ describe('tag patterns', () => {
 
 describe('readPruneInputs', () => {
   test('defaults come from the repository', () => {
-    expect(read({})).toEqual({
+    const { decision, ...inputs } = read({});
+    expect(decision.packages).toEqual([{ name: 'hello-world', repository: 'octo-org/hello-world' }]);
+    expect(inputs).toEqual({
       token: 't',
       owner: 'Octo-Org',
-      packages: ['hello-world'],
+      packages: [],
       registry: 'ghcr.io',
       registryLogin: 'token',
       policy: {
@@ -126,6 +134,7 @@ describe('readPruneInputs', () => {
         'dry-run': 'true',
         'max-deletions': '50'
       }),
+      readRunContext(env),
       { ...env, DOCKER_CONFIG: config }
     );
     rmSync(config, { recursive: true });
@@ -191,9 +200,9 @@ describe('readPruneInputs', () => {
     ['https://ghes.example.com', 'containers.ghes.example.com'],
     ['https://octo.ghe.com/', 'containers.octo.ghe.com']
   ])('the job token goes to the container registry of %s: %s', (server, host) => {
-    expect(githubContainerHost(server)).toBe(host);
+    expect(githubContainerHost(server ?? '')).toBe(host);
     const more: Record<string, string> = server ? { GITHUB_SERVER_URL: server } : {};
-    expect(read({ registry: host }, more).registryLogin).toBe('token');
+    expect(read({ registry: host }, more).decision.registryLogin).toBe('token');
   });
 
   test.each([
@@ -212,7 +221,8 @@ describe('readPruneInputs', () => {
   });
 
   test('no repository and no packages', () => {
-    expect(() => readPruneInputs(source({ token: 't', owner: 'o' }), {})).toThrow(
+    const ctx = readRunContext({});
+    expect(() => decidePrune(readPruneInputs(source({ token: 't', owner: 'o' }), ctx, {}), {}, ctx)).toThrow(
       'Input "packages" is empty and GITHUB_REPOSITORY names no repository'
     );
   });

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writePruneOutputs, type PruneResult } from '../../../src/prune/main.js';
+import { writePruneOutputs } from '../../../src/prune/outputs.js';
+import type { PruneResult } from '../../../src/prune/result.js';
 import { renderSummary } from '../../../src/prune/summary.js';
 import { parseFileCommands } from '../../support/action-runner.js';
 

@@ -26,6 +26,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
+import { readRunContext } from '../../../src/common/run-context.js';
 import { readPruneInputs } from '../../../src/prune/inputs.js';
 import { meta, tag } from '../meta/helpers.js';
 
@@ -164,10 +165,11 @@ function pruneInputs(action: string, w: With | undefined) {
   const prefix = action === 'root' ? 'prune-' : '';
   if (action !== 'prune' && !(action === 'root' && text(w, 'prune') === 'true')) return undefined;
   const given = text(w, `${prefix}token`);
-  const inputs = readPruneInputs(name => (name === 'token' ? 'job-token' : text(w, prefix + name)), {
-    GITHUB_REPOSITORY: 'octo-org/hello-world',
-    GITHUB_REPOSITORY_OWNER: 'octo-org'
-  });
+  const inputs = readPruneInputs(
+    name => (name === 'token' ? 'job-token' : text(w, prefix + name)),
+    readRunContext({ GITHUB_REPOSITORY: 'octo-org/hello-world', GITHUB_REPOSITORY_OWNER: 'octo-org' }),
+    {}
+  );
   return { ...inputs, token: given, older: text(w, `${prefix}older-than`) };
 }
 
