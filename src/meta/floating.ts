@@ -3,23 +3,10 @@
  * floating tag is left where it is when the repository already has a higher final release that the
  * same tag covers, so that a backport never moves `latest` or `1` to an older release.
  */
-import type { Version } from './version.js';
+import type { FloatingTag, Release, Scope, Version } from './tags/types.js';
 
 export type FloatingMode = 'highest' | 'always';
 export const FLOATING_MODES: readonly FloatingMode[] = ['highest', 'always'];
-
-/** What a floating tag covers: every release, the releases of one major, or of one major.minor. */
-export type Scope = 'latest' | 'major' | 'minor';
-
-/** A final release as a semver or pep440 rule reads it. */
-export interface Release {
-  /** The normalized version, as {{version}} renders it. */
-  text: string;
-  major: number;
-  minor: number;
-  /** Numbers compared in order, missing ones as 0: [major, minor, patch]; for PEP 440 [epoch, ...release]. */
-  order: readonly number[];
-}
 
 /** Negative when `a` is the lower release, 0 when they are the same, positive when `a` is higher. */
 export function compareReleases(a: Release, b: Release): number {
@@ -28,17 +15,6 @@ export function compareReleases(a: Release, b: Release): number {
     if (diff !== 0) return diff;
   }
   return 0;
-}
-
-/** How a rule reads a Git tag's name: its final release, or undefined (not a version, a pre-release). */
-export type ReleaseReader = (tagName: string) => Release | undefined;
-
-/** A tag the version holds because a semver/pep440 rule made it float over releases. */
-export interface FloatingTag {
-  scope: Scope;
-  /** The event's release under the rule. */
-  release: Release;
-  read: ReleaseReader;
 }
 
 /** A floating tag left on a higher release. */

@@ -5,9 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { entryError, where } from './entries.js';
-import type { FloatingTag } from './floating.js';
 import { edgeTag } from './tags/edge.js';
-import type { TagEnv, TagProcessor } from './tags/env.js';
 import { matchTag } from './tags/match.js';
 import type { TagEntry, TagType } from './tags/parse.js';
 import { pep440Tag } from './tags/pep440.js';
@@ -17,16 +15,7 @@ import { refTag } from './tags/ref.js';
 import { schedule } from './tags/schedule.js';
 import { semverTag } from './tags/semver.js';
 import { shaTag } from './tags/sha.js';
-
-export interface Version {
-  main: string | undefined;
-  partial: string[];
-  latest: boolean;
-  /** The values that only floating semver/pep440 patterns made ({{major}}, {{major}}.{{minor}}). */
-  floating: ReadonlyMap<string, FloatingTag>;
-  /** Set when `latest` comes from flavor latest=auto on a release (a semver/pep440 rule's, or the pushed tag's). */
-  latestFloating?: FloatingTag;
-}
+import type { FloatingTag, TagEnv, TagProcessor, Version } from './tags/types.js';
 
 const PROCESSORS: Record<TagType, TagProcessor> = {
   schedule,
