@@ -27,10 +27,9 @@ import {
 } from '../build/attest/index.js';
 import { writeAttestOutputs } from '../build/attest/outputs.js';
 import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
-import { loadContext } from '../meta/context.js';
-import { readMetaInputs } from '../meta/inputs.js';
-import { runMeta, type MetaResult } from '../meta/main.js';
-import { writeMetaOutputs } from '../meta/outputs.js';
+import { createMetaFace } from '../meta/stage.js';
+import type { MetaResult } from '../meta/result.js';
+import { readRunContext } from '../common/run-context.js';
 import { readPruneInputs, runPrune, writePruneOutputs } from '../prune/main.js';
 import { authKey } from '../common/reference.js';
 import { dockerConfigCredentials } from '../common/registry/credentials.js';
@@ -72,8 +71,11 @@ export async function runPipeline(
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
   // The root action's own default (see action.yml): floating tags stay on the highest release.
   const floating = { 'floating-tags': root('floating-tags') || 'highest' };
+  // Meta's variables go to later steps, not into the environment of this step's commands.
+  const metaFace = createMetaFace({ env, childEnv: false });
+  const ctx = readRunContext(env);
   const metaInputs = named('meta', () =>
-    readMetaInputs(stageSource(root, 'meta', { ...images, ...floating }), env, warning)
+    metaFace.read(stageSource(root, 'meta', { ...images, ...floating }), ctx)
   );
   const buildInputs = named('build', () => readBuildInputs(stageSource(root, 'build')));
   const build = p.mode === 'merge' ? undefined : buildInputs;
@@ -100,9 +102,8 @@ export async function runPipeline(
   checkAttestable(attest.attest, env);
 
   // 2. What depends on meta's result, still before the first login.
-  const meta = runMeta(metaInputs, await loadContext(metaInputs, env));
-  // Meta's variables go to later steps, not into the environment of this step's commands.
-  await writeMetaOutputs(meta, { childEnv: false });
+  const meta = await metaFace.run(metaFace.decide(metaInputs, undefined, ctx));
+  metaFace.write(meta);
   const platform = p.mode === 'platform' ? build!.platforms[0] : '';
   const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
   // The build's own decision (its tags, whose code the event builds, `call`) decides the logins as

@@ -3,15 +3,13 @@
  * yields, the releases semver and pep440 rules read, and the version they make together. Types
  * only, so that the modules that use them never import one another for a type.
  */
+import type { RunContext } from '../../common/run-context.js';
 import type { Flavor } from '../flavor.js';
 import type { Templates } from '../templates.js';
 import type { TagEntry } from './parse.js';
 
 /** What a tag type needs to compute its value. */
-export interface TagEnv {
-  eventName: string;
-  ref: string;
-  sha: string;
+export interface TagEnv extends Pick<RunContext, 'eventName' | 'ref' | 'sha'> {
   /** The repository's default branch (from the repos API), for type=edge. */
   defaultBranch: string | undefined;
   flavor: Flavor;
