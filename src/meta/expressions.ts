@@ -60,7 +60,7 @@ export function dateHelper(date: Date, warn: (message: string) => void): Helper 
   };
 }
 
-export function isDefaultBranch(scope: ExpressionScope): boolean {
+function isDefaultBranch(scope: ExpressionScope): boolean {
   const branch = scope.ref.replace(/^refs\/heads\//g, '');
   if (branch.length === 0) return false;
   if (get(scope.payload, 'repository', 'default_branch') == branch) return true;

@@ -9,7 +9,7 @@ export type FloatingMode = 'highest' | 'always';
 export const FLOATING_MODES: readonly FloatingMode[] = ['highest', 'always'];
 
 /** Negative when `a` is the lower release, 0 when they are the same, positive when `a` is higher. */
-export function compareReleases(a: Release, b: Release): number {
+function compareReleases(a: Release, b: Release): number {
   for (let i = 0; i < Math.max(a.order.length, b.order.length); i++) {
     const diff = (a.order[i] ?? 0) - (b.order[i] ?? 0);
     if (diff !== 0) return diff;
@@ -33,7 +33,7 @@ function covers(scope: Scope, event: Release, other: Release): boolean {
 }
 
 /** The highest release among the tags that `floating` covers and that is higher than its own release. */
-export function higherRelease(floating: FloatingTag, gitTags: readonly string[]): Release | undefined {
+function higherRelease(floating: FloatingTag, gitTags: readonly string[]): Release | undefined {
   let highest: Release | undefined;
   for (const name of gitTags) {
     const other = floating.read(name);

@@ -23,7 +23,7 @@ const obj = (v: unknown): Record<string, unknown> | undefined =>
  * The event's ref and commit as metadata-action reads them: a pull_request_target builds the pull
  * request's merge ref, and DOCKER_METADATA_PR_HEAD_SHA takes a pull request's head commit.
  */
-export function eventRefSha(inputs: MetaInputs, ctx: RunContext): { ref: string; sha: string } {
+function eventRefSha(inputs: MetaInputs, ctx: RunContext): { ref: string; sha: string } {
   let { ref, sha } = ctx;
   if (/pull_request_target/.test(ctx.eventName)) ref = `refs/pull/${String(ctx.payload.number)}/merge`;
   const headSha = obj(obj(ctx.payload.pull_request)?.head)?.sha;

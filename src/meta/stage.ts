@@ -14,6 +14,8 @@ import { writeMetaOutputs, type WriteOptions } from './outputs.js';
 import { planMeta, type MetaPlan } from './plan.js';
 import type { MetaResult } from './result.js';
 
+export type { MetaResult };
+
 /** Nothing: meta is the first stage. */
 export type MetaUpstream = undefined;
 

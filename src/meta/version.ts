@@ -28,7 +28,7 @@ const PROCESSORS: Record<TagType, TagProcessor> = {
   sha: shaTag
 };
 
-export const MAX_TAG_LENGTH = 128;
+const MAX_TAG_LENGTH = 128;
 
 /** Replaces each run of characters a Docker tag cannot hold with `-`. */
 export function sanitizeTag(tag: string): string {
@@ -36,7 +36,7 @@ export function sanitizeTag(tag: string): string {
 }
 
 /** A tag over 128 characters: its first 119 characters, `-` and 8 hex digits of its SHA-256. */
-export function shortenTag(tag: string): string {
+function shortenTag(tag: string): string {
   if (tag.length <= MAX_TAG_LENGTH) return tag;
   const hash = createHash('sha256').update(tag).digest('hex').slice(0, 8);
   return `${tag.slice(0, MAX_TAG_LENGTH - 9)}-${hash}`;

@@ -27,8 +27,7 @@ import {
 } from '../build/attest/index.js';
 import { writeAttestOutputs } from '../build/attest/outputs.js';
 import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
-import { createMetaFace } from '../meta/stage.js';
-import type { MetaResult } from '../meta/result.js';
+import { createMetaFace, type MetaResult } from '../meta/stage.js';
 import { readRunContext } from '../common/run-context.js';
 import { readPruneInputs, runPrune, writePruneOutputs } from '../prune/main.js';
 import { authKey } from '../common/reference.js';
