@@ -4,18 +4,14 @@
  * {{commit_date}}, with metadata-action's semantics.
  */
 import { InputError } from '../common/runner.js';
+import type { Payload, RunContext } from '../common/run-context.js';
 import { formatDate } from './date/format.js';
 import { isKnownTimeZone } from './date/zoned-time.js';
 import { TemplateError } from './template/ast.js';
 import type { Helper } from './template/render.js';
 
-export type Payload = Record<string, unknown>;
-
-export interface ExpressionScope {
-  eventName: string;
-  ref: string;
-  sha: string;
-  payload: Payload;
+/** The run's event, with the ref and commit the tags are made for. */
+export interface ExpressionScope extends Pick<RunContext, 'eventName' | 'ref' | 'sha' | 'payload'> {
   now: Date;
   commitDate: Date;
   /** DOCKER_METADATA_SHORT_SHA_LENGTH as set (checked when a short SHA is needed). */
@@ -64,7 +60,7 @@ export function dateHelper(date: Date, warn: (message: string) => void): Helper 
   };
 }
 
-export function isDefaultBranch(scope: ExpressionScope): boolean {
+function isDefaultBranch(scope: ExpressionScope): boolean {
   const branch = scope.ref.replace(/^refs\/heads\//g, '');
   if (branch.length === 0) return false;
   if (get(scope.payload, 'repository', 'default_branch') == branch) return true;

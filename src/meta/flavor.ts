@@ -9,7 +9,7 @@ export interface Flavor {
   suffixLatest: boolean;
 }
 
-export const DEFAULT_FLAVOR: Flavor = {
+const DEFAULT_FLAVOR: Flavor = {
   latest: 'auto',
   prefix: '',
   prefixLatest: false,

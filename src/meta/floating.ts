@@ -3,42 +3,18 @@
  * floating tag is left where it is when the repository already has a higher final release that the
  * same tag covers, so that a backport never moves `latest` or `1` to an older release.
  */
-import type { Version } from './version.js';
+import type { FloatingTag, Release, Scope, Version } from './tags/types.js';
 
 export type FloatingMode = 'highest' | 'always';
 export const FLOATING_MODES: readonly FloatingMode[] = ['highest', 'always'];
 
-/** What a floating tag covers: every release, the releases of one major, or of one major.minor. */
-export type Scope = 'latest' | 'major' | 'minor';
-
-/** A final release as a semver or pep440 rule reads it. */
-export interface Release {
-  /** The normalized version, as {{version}} renders it. */
-  text: string;
-  major: number;
-  minor: number;
-  /** Numbers compared in order, missing ones as 0: [major, minor, patch]; for PEP 440 [epoch, ...release]. */
-  order: readonly number[];
-}
-
 /** Negative when `a` is the lower release, 0 when they are the same, positive when `a` is higher. */
-export function compareReleases(a: Release, b: Release): number {
+function compareReleases(a: Release, b: Release): number {
   for (let i = 0; i < Math.max(a.order.length, b.order.length); i++) {
     const diff = (a.order[i] ?? 0) - (b.order[i] ?? 0);
     if (diff !== 0) return diff;
   }
   return 0;
-}
-
-/** How a rule reads a Git tag's name: its final release, or undefined (not a version, a pre-release). */
-export type ReleaseReader = (tagName: string) => Release | undefined;
-
-/** A tag the version holds because a semver/pep440 rule made it float over releases. */
-export interface FloatingTag {
-  scope: Scope;
-  /** The event's release under the rule. */
-  release: Release;
-  read: ReleaseReader;
 }
 
 /** A floating tag left on a higher release. */
@@ -57,7 +33,7 @@ function covers(scope: Scope, event: Release, other: Release): boolean {
 }
 
 /** The highest release among the tags that `floating` covers and that is higher than its own release. */
-export function higherRelease(floating: FloatingTag, gitTags: readonly string[]): Release | undefined {
+function higherRelease(floating: FloatingTag, gitTags: readonly string[]): Release | undefined {
   let highest: Release | undefined;
   for (const name of gitTags) {
     const other = floating.read(name);

@@ -16,7 +16,7 @@ const TIMEOUT_MS = 10_000;
  * matching-refs pages read at most: GitHub answers with every matching ref at once, so one page is
  * the rule; a Link beyond this many pages is a broken or hostile answer.
  */
-export const REF_PAGES_MAX = 100;
+const REF_PAGES_MAX = 100;
 
 async function get(url: string, token: string): Promise<{ body: unknown; link: string }> {
   const headers: Record<string, string> = {
@@ -41,11 +41,6 @@ async function get(url: string, token: string): Promise<{ body: unknown; link: s
 
 async function getJson(url: string, token: string): Promise<Record<string, unknown>> {
   return (await get(url, token)).body as Record<string, unknown>;
-}
-
-/** The `rel="next"` address of a Link header, if any. */
-export function nextLink(link: string, base?: string): string | undefined {
-  return parseLinkHeader(link, base).get('next');
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');

@@ -1,9 +1,5 @@
-import { runStep, setSecret, stepInputs, warning } from '../common/runner.js';
-import { loadContext, readMetaInputs, runMeta, writeMetaOutputs } from './main.js';
+import { runFace } from '../common/face.js';
+import { metaStepInputs } from './inputs.js';
+import { metaFace } from './stage.js';
 
-void runStep(async () => {
-  setSecret(stepInputs('github-token'));
-  const inputs = readMetaInputs(undefined, process.env, warning);
-  const context = await loadContext(inputs);
-  await writeMetaOutputs(runMeta(inputs, context));
-});
+void runFace(metaFace, { upstream: undefined, source: metaStepInputs });

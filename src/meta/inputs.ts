@@ -41,6 +41,8 @@ export interface MetaInputs {
   settings: MetaSettings;
   /** Some input uses {{commit_date}}: the commit date must be looked up. */
   needsCommitDate: boolean;
+  /** Problems with the settings that do not stop the step, logged with the result. */
+  warnings: string[];
 }
 
 /** The step's own inputs; separators keep their whitespace, as metadata-action reads them. */
@@ -89,11 +91,12 @@ export function readSettings(
   };
 }
 
+/** Reads and checks every input and setting; no side effect (warnings are returned, in `warnings`). */
 export function readMetaInputs(
   source: InputSource = metaStepInputs,
-  env: NodeJS.ProcessEnv = process.env,
-  warn: (message: string) => void = () => {}
+  env: NodeJS.ProcessEnv = process.env
 ): MetaInputs {
+  const warnings: string[] = [];
   const text = (name: string) => source(name).trim();
   const context = text('context') || 'workflow';
   if (context !== 'workflow' && context !== 'git') {
@@ -126,7 +129,8 @@ export function readMetaInputs(
     bakeTarget: text('bake-target') || 'docker-metadata-action',
     floatingTags,
     githubToken: text('github-token'),
-    settings: readSettings(env, warn),
-    needsCommitDate
+    settings: readSettings(env, message => warnings.push(message)),
+    needsCommitDate,
+    warnings
   };
 }

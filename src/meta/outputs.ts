@@ -7,16 +7,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   appendSummary,
+  endGroup,
   exportVariable,
-  group,
   info,
   notice,
   setOutput,
+  startGroup,
   tempFolder,
   warning
 } from '../common/runner.js';
 import { BAKE_FILE_NAMES, type BakeKind } from './bake.js';
-import type { MetaResult } from './main.js';
+import type { MetaResult } from './result.js';
 import { summaryMarkdown } from './summary.js';
 
 /** Writes the bake definitions to a fresh folder under RUNNER_TEMP; returns their paths. */
@@ -54,12 +55,29 @@ export function outputValues(result: MetaResult, bakeFiles: Record<BakeKind, str
 export const envName = (output: string) =>
   `DOCKER_METADATA_OUTPUT_${output.replace(/\W/g, '_').toUpperCase()}`;
 
-async function logGroups(result: MetaResult): Promise<void> {
-  if (result.version) await group('Docker image version', async () => info(result.version));
-  if (result.tags.length) await group('Docker tags', async () => result.tags.forEach(t => info(t)));
-  await group('Docker labels', async () => result.labels.forEach(l => info(l)));
-  await group('Annotations', async () => result.annotations.forEach(a => info(a)));
-  await group('JSON output', async () => info(JSON.stringify(result.json, null, 2)));
+function logGroup(title: string, lines: string[]): void {
+  startGroup(title);
+  try {
+    lines.forEach(line => info(line));
+  } finally {
+    endGroup();
+  }
+}
+
+function logGroups(result: MetaResult): void {
+  if (result.version) logGroup('Docker image version', [result.version]);
+  if (result.tags.length) logGroup('Docker tags', result.tags);
+  logGroup('Docker labels', result.labels);
+  logGroup('Annotations', result.annotations);
+  logGroup('JSON output', [JSON.stringify(result.json, null, 2)]);
+}
+
+export interface WriteOptions {
+  /**
+   * false (the root action): the DOCKER_METADATA_OUTPUT_* variables go to later steps only, not
+   * into this process's environment.
+   */
+  childEnv?: boolean;
 }
 
 /**
@@ -68,10 +86,10 @@ async function logGroups(result: MetaResult): Promise<void> {
  * step runs next inherits that environment, and with thousands of tags one such variable is over
  * the system's limit for a single environment string (spawn E2BIG).
  */
-export async function writeMetaOutputs(result: MetaResult, opts: { childEnv?: boolean } = {}): Promise<void> {
+export function writeMetaOutputs(result: MetaResult, opts: WriteOptions = {}): void {
   for (const message of result.notices) notice(message);
   for (const message of result.warnings) warning(message);
-  await logGroups(result);
+  logGroups(result);
   const bakeFiles = writeBakeFiles(result);
   for (const [name, value] of outputValues(result, bakeFiles)) {
     setOutput(name, value);

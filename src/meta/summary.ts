@@ -1,6 +1,6 @@
 /** The job summary: version, tags and labels as Markdown. */
 import { cell, code, heading, table } from '../common/summary.js';
-import type { MetaResult } from './main.js';
+import type { MetaResult } from './result.js';
 
 export function summaryMarkdown(result: MetaResult): string {
   const lines = [heading('Docker metadata'), '', `Version: ${code(result.version) || '_none_'}`, ''];

@@ -1,6 +1,7 @@
 /** The `tags` and `tag-names` outputs: the version, the extra tags and `latest`, for every image. */
 import type { Flavor } from './flavor.js';
-import { sanitizeTag, type Version } from './version.js';
+import type { Version } from './tags/types.js';
+import { sanitizeTag } from './version.js';
 
 /** `latest` with the flavor's prefix and suffix where onlatest=true asks for them. */
 export function latestTag(flavor: Flavor): string {

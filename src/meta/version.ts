@@ -5,9 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { entryError, where } from './entries.js';
-import type { FloatingTag } from './floating.js';
 import { edgeTag } from './tags/edge.js';
-import type { TagEnv, TagProcessor } from './tags/env.js';
 import { matchTag } from './tags/match.js';
 import type { TagEntry, TagType } from './tags/parse.js';
 import { pep440Tag } from './tags/pep440.js';
@@ -17,16 +15,7 @@ import { refTag } from './tags/ref.js';
 import { schedule } from './tags/schedule.js';
 import { semverTag } from './tags/semver.js';
 import { shaTag } from './tags/sha.js';
-
-export interface Version {
-  main: string | undefined;
-  partial: string[];
-  latest: boolean;
-  /** The values that only floating semver/pep440 patterns made ({{major}}, {{major}}.{{minor}}). */
-  floating: ReadonlyMap<string, FloatingTag>;
-  /** Set when `latest` comes from flavor latest=auto on a release (a semver/pep440 rule's, or the pushed tag's). */
-  latestFloating?: FloatingTag;
-}
+import type { FloatingTag, TagEnv, TagProcessor, Version } from './tags/types.js';
 
 const PROCESSORS: Record<TagType, TagProcessor> = {
   schedule,
@@ -39,7 +28,7 @@ const PROCESSORS: Record<TagType, TagProcessor> = {
   sha: shaTag
 };
 
-export const MAX_TAG_LENGTH = 128;
+const MAX_TAG_LENGTH = 128;
 
 /** Replaces each run of characters a Docker tag cannot hold with `-`. */
 export function sanitizeTag(tag: string): string {
@@ -47,7 +36,7 @@ export function sanitizeTag(tag: string): string {
 }
 
 /** A tag over 128 characters: its first 119 characters, `-` and 8 hex digits of its SHA-256. */
-export function shortenTag(tag: string): string {
+function shortenTag(tag: string): string {
   if (tag.length <= MAX_TAG_LENGTH) return tag;
   const hash = createHash('sha256').update(tag).digest('hex').slice(0, 8);
   return `${tag.slice(0, MAX_TAG_LENGTH - 9)}-${hash}`;

@@ -27,10 +27,7 @@ import {
 } from '../build/attest/index.js';
 import { writeAttestOutputs } from '../build/attest/outputs.js';
 import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
-import { loadContext } from '../meta/context.js';
-import { readMetaInputs } from '../meta/inputs.js';
-import { runMeta, type MetaResult } from '../meta/main.js';
-import { writeMetaOutputs } from '../meta/outputs.js';
+import { createMetaFace, type MetaResult } from '../meta/stage.js';
 import { pruneFace } from '../prune/stage.js';
 import { authKey } from '../common/reference.js';
 import { readRunContext } from '../common/run-context.js';
@@ -74,8 +71,11 @@ export async function runPipeline(
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
   // The root action's own default (see action.yml): floating tags stay on the highest release.
   const floating = { 'floating-tags': root('floating-tags') || 'highest' };
+  // Meta's variables go to later steps, not into the environment of this step's commands.
+  const metaFace = createMetaFace({ env, childEnv: false });
+  const ctx = readRunContext(env);
   const metaInputs = named('meta', () =>
-    readMetaInputs(stageSource(root, 'meta', { ...images, ...floating }), env, warning)
+    metaFace.read(stageSource(root, 'meta', { ...images, ...floating }), ctx)
   );
   const buildInputs = named('build', () => readBuildInputs(stageSource(root, 'build')));
   const build = p.mode === 'merge' ? undefined : buildInputs;
@@ -104,9 +104,8 @@ export async function runPipeline(
   const scanInputs = readScanInputs(root);
 
   // 2. What depends on meta's result, still before the first login.
-  const meta = runMeta(metaInputs, await loadContext(metaInputs, env));
-  // Meta's variables go to later steps, not into the environment of this step's commands.
-  await writeMetaOutputs(meta, { childEnv: false });
+  const meta = await metaFace.run(metaFace.decide(metaInputs, undefined, ctx));
+  metaFace.write(meta);
   const platform = p.mode === 'platform' ? build!.platforms[0] : '';
   const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
   // The build's own decision (its tags, whose code the event builds, `call`) decides the logins as
@@ -138,7 +137,6 @@ export async function runPipeline(
   };
   const pruneChoice = p.prune
     ? named('prune', () => {
-        const ctx = readRunContext(env);
         const inputs = pruneFace.read(stageSource(root, 'prune'), ctx);
         // credentials for a registry other than GitHub's: a login of this run, or the Docker config
         return pruneFace.decide(inputs, { images: meta.images, logins: [...loginsGiven()] }, ctx);

@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readRunContext } from '../../../src/common/run-context.js';
 import { payloadCommitDate, payloadRepo } from '../../../src/meta/context.js';
 import { repoInfo } from '../../../src/meta/github-api.js';
 import { envName, outputValues, writeBakeFiles } from '../../../src/meta/outputs.js';
@@ -42,7 +43,7 @@ describe('repository data', () => {
         license: null
       }
     };
-    expect(payloadRepo(payload, {})).toEqual({
+    expect(payloadRepo({ ...readRunContext({}), payload })).toEqual({
       name: 'hello',
       description: '',
       htmlUrl: 'https://github.com/o/hello',
@@ -50,7 +51,7 @@ describe('repository data', () => {
       defaultBranch: 'dev'
     });
     expect(
-      payloadRepo({}, { GITHUB_REPOSITORY: 'o/r', GITHUB_SERVER_URL: 'https://ghe.example.com/' })
+      payloadRepo(readRunContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_SERVER_URL: 'https://ghe.example.com/' }))
     ).toEqual({
       name: 'r',
       description: '',

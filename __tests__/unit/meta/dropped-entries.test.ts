@@ -5,8 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadContext } from '../../../src/meta/context.js';
-import { branch, inputs, meta } from './helpers.js';
+import { branch, inputs, load, meta } from './helpers.js';
 
 describe('entries without "="', () => {
   test.each([
@@ -52,7 +51,7 @@ describe('entries without "="', () => {
 describe('the event payload file', () => {
   test('GITHUB_EVENT_PATH naming no file: an empty payload and a warning with the path', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'meta-event-')), 'gone.json');
-    const ctx = await loadContext(inputs({}), { GITHUB_EVENT_PATH: path, GITHUB_EVENT_NAME: 'push' });
+    const ctx = await load(inputs({}), { GITHUB_EVENT_PATH: path, GITHUB_EVENT_NAME: 'push' });
     expect(ctx.payload).toEqual({});
     expect(ctx.warnings).toEqual([
       `GITHUB_EVENT_PATH ${path} does not exist: the event payload is empty`,
@@ -61,7 +60,7 @@ describe('the event payload file', () => {
   });
 
   test('no GITHUB_EVENT_PATH at all (a local run): no warning about it', async () => {
-    const ctx = await loadContext(inputs({}), { GITHUB_EVENT_NAME: 'push' });
+    const ctx = await load(inputs({}), { GITHUB_EVENT_NAME: 'push' });
     expect(ctx.warnings).toEqual([
       "GITHUB_REPOSITORY is not set: using the event payload's repository for labels"
     ]);

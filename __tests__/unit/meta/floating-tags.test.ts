@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { InputError } from '../../../src/common/runner.js';
-import { nextLink } from '../../../src/meta/github-api.js';
+import { parseLinkHeader } from '../../../src/common/pages.js';
 import { wantsGitTags } from '../../../src/meta/git-tags.js';
 import { summaryMarkdown } from '../../../src/meta/summary.js';
 import { ROOT } from '../../support/action-runner.js';
@@ -292,6 +292,7 @@ describe('the input', () => {
   });
 
   test('the next page of the tag list comes from the Link header', () => {
+    const nextLink = (link: string) => parseLinkHeader(link).get('next');
     const api = 'https://api.github.com/repositories/1/git/matching-refs/tags';
     expect(nextLink(`<${api}?page=2>; rel="next", <${api}?page=5>; rel="last"`)).toBe(`${api}?page=2`);
     expect(nextLink(`<${api}?page=1>; rel="prev", <${api}?page=1>; rel="first"`)).toBeUndefined();

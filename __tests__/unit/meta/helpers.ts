@@ -1,7 +1,10 @@
 /** Builds meta inputs and contexts for table tests: inputs as the step would get them, a fixed clock. */
-import type { MetaContext } from '../../../src/meta/context.js';
-import { readMetaInputs } from '../../../src/meta/inputs.js';
-import { runMeta, type MetaResult } from '../../../src/meta/main.js';
+import { readRunContext } from '../../../src/common/run-context.js';
+import { computeMeta } from '../../../src/meta/compute.js';
+import { loadContext, type MetaContext } from '../../../src/meta/context.js';
+import { readMetaInputs, type MetaInputs } from '../../../src/meta/inputs.js';
+import { planMeta } from '../../../src/meta/plan.js';
+import type { MetaResult } from '../../../src/meta/result.js';
 
 export const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
 export const NOW = new Date('2020-01-10T00:30:00.000Z');
@@ -14,13 +17,15 @@ export const REPO = {
   defaultBranch: 'master'
 };
 
+/** A loaded context: the run context of a push to master of octocat/Hello-World, the repository's data, a fixed clock. */
 export function ctx(over: Partial<MetaContext> = {}): MetaContext {
   return {
+    ...readRunContext({ GITHUB_REPOSITORY: 'octocat/Hello-World' }),
     eventName: 'push',
     ref: 'refs/heads/master',
     sha: SHA,
     payload: { repository: { default_branch: 'master' } },
-    repo: REPO,
+    repoInfo: REPO,
     now: NOW,
     created: NOW,
     commitDate: new Date('2019-12-31T22:10:20.000Z'),
@@ -50,7 +55,7 @@ export function meta(
   over: Partial<MetaContext> = {},
   env: NodeJS.ProcessEnv = {}
 ): MetaResult {
-  return runMeta(inputs(values, env), ctx(over));
+  return computeMeta(inputs(values, env), ctx(over));
 }
 
 /** Tag names (without image) and the version for a tags input on an event. */
@@ -62,4 +67,9 @@ export function names(
 ) {
   const result = meta({ tags, ...extra }, over, env);
   return { version: result.version, tags: result.tagNames };
+}
+
+/** The context the stage loads for `inputs` in a run with the runner environment `env` (decide, then load). */
+export async function load(inputs: MetaInputs, env: NodeJS.ProcessEnv): Promise<MetaContext> {
+  return loadContext(planMeta(inputs, readRunContext(env)));
 }

@@ -61,7 +61,7 @@ describe('labels', () => {
 
   test('an empty version and repository data give empty values', () => {
     const repo = { name: '', description: '', htmlUrl: '', license: '' };
-    const labels = meta({ tags: 'type=sha' }, { ...branch('x'), sha: '', repo }).labels;
+    const labels = meta({ tags: 'type=sha' }, { ...branch('x'), sha: '', repoInfo: repo }).labels;
     expect(labels.filter(l => /\.(version|revision|title|licenses)=/.test(l))).toEqual([
       'org.opencontainers.image.licenses=',
       'org.opencontainers.image.revision=',

@@ -2,8 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadContext } from '../../../src/meta/context.js';
-import { inputs } from './helpers.js';
+import { inputs, load } from './helpers.js';
 
 function eventFile(payload: object): string {
   const file = join(mkdtempSync(join(tmpdir(), 'meta-event-')), 'event.json');
@@ -31,7 +30,7 @@ describe('loadContext', () => {
       GITHUB_SHA: 's',
       GITHUB_EVENT_PATH: eventFile(prPayload)
     };
-    const ctx = await loadContext(inputs({}), env);
+    const ctx = await load(inputs({}), env);
     expect([ctx.ref, ctx.sha]).toEqual(['refs/pull/27/merge', 's']);
   });
 
@@ -42,13 +41,11 @@ describe('loadContext', () => {
       GITHUB_SHA: 'merge',
       GITHUB_EVENT_PATH: eventFile(prPayload)
     };
-    expect((await loadContext(inputs({}, { DOCKER_METADATA_PR_HEAD_SHA: 'true' }), env)).sha).toBe(
-      'h'.repeat(40)
-    );
-    expect((await loadContext(inputs({}), env)).sha).toBe('merge');
+    expect((await load(inputs({}, { DOCKER_METADATA_PR_HEAD_SHA: 'true' }), env)).sha).toBe('h'.repeat(40));
+    expect((await load(inputs({}), env)).sha).toBe('merge');
     expect(
       (
-        await loadContext(inputs({}, { DOCKER_METADATA_PR_HEAD_SHA: 'true' }), {
+        await load(inputs({}, { DOCKER_METADATA_PR_HEAD_SHA: 'true' }), {
           ...env,
           GITHUB_EVENT_NAME: 'push'
         })
@@ -57,11 +54,11 @@ describe('loadContext', () => {
   });
 
   test('without GITHUB_REPOSITORY: the payload repository, with a warning', async () => {
-    const ctx = await loadContext(inputs({}), {
+    const ctx = await load(inputs({}), {
       GITHUB_EVENT_NAME: 'push',
       GITHUB_EVENT_PATH: eventFile({ repository })
     });
-    expect(ctx.repo).toEqual({
+    expect(ctx.repoInfo).toEqual({
       name: 'app',
       description: 'd',
       htmlUrl: 'https://github.com/o/app',
@@ -75,7 +72,7 @@ describe('loadContext', () => {
 
   test('SOURCE_DATE_EPOCH fixes the created date, not the clock', async () => {
     const before = Date.now();
-    const ctx = await loadContext(inputs({}, { SOURCE_DATE_EPOCH: '1700000000' }), {
+    const ctx = await load(inputs({}, { SOURCE_DATE_EPOCH: '1700000000' }), {
       GITHUB_EVENT_PATH: eventFile({})
     });
     expect(ctx.created.toISOString()).toBe('2023-11-14T22:13:20.000Z');
@@ -85,14 +82,14 @@ describe('loadContext', () => {
   test('the commit date from the payload when an input needs it', async () => {
     const payload = { head_commit: { id: 'c1', timestamp: '2024-03-08T18:30:00+01:00' } };
     const env = { GITHUB_SHA: 'c1', GITHUB_EVENT_PATH: eventFile(payload) };
-    const ctx = await loadContext(inputs({ labels: "d={{commit_date 'YYYY'}}" }), env);
+    const ctx = await load(inputs({ labels: "d={{commit_date 'YYYY'}}" }), env);
     expect(ctx.commitDate.toISOString()).toBe('2024-03-08T17:30:00.000Z');
   });
 
   test('an event file that is not JSON is an error naming it', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'meta-event-')), 'event.json');
     writeFileSync(file, '{nope');
-    await expect(loadContext(inputs({}), { GITHUB_EVENT_PATH: file })).rejects.toThrow(
+    await expect(load(inputs({}), { GITHUB_EVENT_PATH: file })).rejects.toThrow(
       `GITHUB_EVENT_PATH ${file} is not valid JSON`
     );
   });

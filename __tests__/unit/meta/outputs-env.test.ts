@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeMetaOutputs } from '../../../src/meta/outputs.js';
+import { createMetaFace, metaFace } from '../../../src/meta/stage.js';
 import { parseFileCommands } from '../../support/action-runner.js';
 import { meta } from './helpers.js';
 
@@ -30,15 +30,15 @@ describe("meta's DOCKER_METADATA_OUTPUT_* variables", () => {
   const exported = () => parseFileCommands(readFileSync(join(dir, 'env'), 'utf8'));
   const result = () => meta({ images: 'ghcr.io/o/app', tags: 'type=raw,value=1.0' });
 
-  test('the meta stage: to later steps and, as metadata-action does, into its own environment', async () => {
-    await writeMetaOutputs(result());
+  test('the meta stage: to later steps and, as metadata-action does, into its own environment', () => {
+    metaFace.write(result());
     expect(exported().DOCKER_METADATA_OUTPUT_TAGS).toBe('ghcr.io/o/app:1.0');
     expect(process.env.DOCKER_METADATA_OUTPUT_TAGS).toBe('ghcr.io/o/app:1.0');
     expect(process.env.DOCKER_METADATA_OUTPUT_VERSION).toBe('1.0');
   });
 
-  test("childEnv: false (the root action): to later steps only; the step's environment stays as it was", async () => {
-    await writeMetaOutputs(result(), { childEnv: false });
+  test("childEnv: false (the root action): to later steps only; the step's environment stays as it was", () => {
+    createMetaFace({ childEnv: false }).write(result());
     expect(exported().DOCKER_METADATA_OUTPUT_TAGS).toBe('ghcr.io/o/app:1.0');
     expect(exported().DOCKER_METADATA_OUTPUT_VERSION).toBe('1.0');
     expect(process.env.DOCKER_METADATA_OUTPUT_TAGS).toBeUndefined();

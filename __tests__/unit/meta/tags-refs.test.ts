@@ -44,9 +44,9 @@ describe('type=edge', () => {
   });
 
   test('the default branch comes from the repository data', () => {
-    const repo = { ...ctx().repo, defaultBranch: 'trunk' };
-    expect(names('type=edge', { ...branch('trunk'), repo }).tags).toEqual(['edge']);
-    expect(names('type=edge', { ...branch('master'), repo }).tags).toEqual([]);
+    const repoInfo = { ...ctx().repoInfo, defaultBranch: 'trunk' };
+    expect(names('type=edge', { ...branch('trunk'), repoInfo }).tags).toEqual(['edge']);
+    expect(names('type=edge', { ...branch('master'), repoInfo }).tags).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 /** type=edge: `edge` for a push to the default branch (or the branch given by branch=). */
-import { affix, BRANCH_REF, type TagProcessor } from './env.js';
+import { affix, BRANCH_REF } from './env.js';
+import type { TagProcessor } from './types.js';
 
 export const edgeTag: TagProcessor = (tag, env) => {
   if (!BRANCH_REF.test(env.ref)) return undefined;

@@ -1,34 +1,6 @@
-/** What a tag type needs to compute its value, and the prefix/suffix rule they all share. */
-import type { Flavor } from '../flavor.js';
-import type { Templates } from '../templates.js';
+/** The prefix/suffix rule every tag type shares, the kinds of refs, and the version source. */
 import type { TagEntry } from './parse.js';
-import type { RuleRelease } from './releases.js';
-
-export interface TagEnv {
-  eventName: string;
-  ref: string;
-  sha: string;
-  /** The repository's default branch (from the repos API), for type=edge. */
-  defaultBranch: string | undefined;
-  flavor: Flavor;
-  templates: Templates;
-  now: Date;
-  commitDate: Date;
-  shortShaLength?: string;
-  warn(message: string): void;
-}
-
-/**
- * A value a tag entry yields, whether it asks for `latest` when flavor latest=auto, and for semver
- * and pep440 rules on a final release, that release (for floating-tags).
- */
-export interface Candidate {
-  value: string;
-  autoLatest: boolean;
-  release?: RuleRelease;
-}
-
-export type TagProcessor = (tag: TagEntry, env: TagEnv) => Candidate | undefined;
+import type { TagEnv } from './types.js';
 
 const has = (attrs: Record<string, string>, key: string) => Object.prototype.hasOwnProperty.call(attrs, key);
 

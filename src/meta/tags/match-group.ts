@@ -1,7 +1,7 @@
 /** The `match=` attribute of semver and pep440 entries: keep capture group 1 of a regular expression. */
 import { entryError } from '../entries.js';
-import type { TagEnv } from './env.js';
 import type { TagEntry } from './parse.js';
+import type { TagEnv } from './types.js';
 import { errorMessage } from '../../common/errors.js';
 
 export function regExp(pattern: string, flags: string | undefined, tag: TagEntry): RegExp {

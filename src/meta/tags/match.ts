@@ -1,6 +1,7 @@
 /** type=match: a regular expression (`pattern`, or `/re/flags`) on the pushed tag or value=, keeping `group`. */
-import { affix, versionSource, type TagProcessor } from './env.js';
+import { affix, versionSource } from './env.js';
 import { regExp } from './match-group.js';
+import type { TagProcessor } from './types.js';
 
 export const matchTag: TagProcessor = (tag, env) => {
   const vraw = versionSource(tag, env);

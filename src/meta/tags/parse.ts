@@ -14,7 +14,7 @@ export interface TagEntry {
   entry: Entry;
 }
 
-export const DEFAULT_PRIORITIES: Record<TagType, string> = {
+const DEFAULT_PRIORITIES: Record<TagType, string> = {
   schedule: '1000',
   semver: '900',
   pep440: '900',

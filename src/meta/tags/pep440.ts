@@ -4,9 +4,10 @@
  */
 import * as pep440 from '../pep440.js';
 import { isRawStatement } from '../template/render.js';
-import { affix, versionSource, type TagProcessor } from './env.js';
+import { affix, versionSource } from './env.js';
 import { applyMatch } from './match-group.js';
 import { pep440Reader, pep440Release, renderScoped } from './releases.js';
+import type { TagProcessor } from './types.js';
 
 export const pep440Tag: TagProcessor = (tag, env) => {
   const source = versionSource(tag, env);

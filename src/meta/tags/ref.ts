@@ -1,5 +1,6 @@
 /** type=ref: the branch name, the tag name or the pull request number of the pushed ref. */
-import { affix, BRANCH_REF, PULL_REF, TAG_REF, tagName, type TagProcessor } from './env.js';
+import { affix, BRANCH_REF, PULL_REF, TAG_REF, tagName } from './env.js';
+import type { TagProcessor } from './types.js';
 
 export const refTag: TagProcessor = (tag, env) => {
   const { ref } = env;

@@ -7,20 +7,11 @@ import parse from 'semver/functions/parse.js';
 import prerelease from 'semver/functions/prerelease.js';
 import valid from 'semver/functions/valid.js';
 import type { SemVer } from 'semver';
-import type { Release, ReleaseReader } from '../floating.js';
 import * as pep440 from '../pep440.js';
 import type { Templates } from '../templates.js';
 import { TAG_REF, tagName } from './env.js';
 import type { TagEntry } from './parse.js';
-
-/** What a rule's candidate tells the floating-tags decision. */
-export interface RuleRelease {
-  /** The event's release under the rule. */
-  release: Release;
-  read: ReleaseReader;
-  /** Set when the tag floats: it keeps only the major, or the major and the minor. */
-  scope?: 'major' | 'minor';
-}
+import type { Release, ReleaseReader, RuleRelease } from './types.js';
 
 /**
  * Renders `pattern` against `context`, recording which names it looks up: the result floats when it

@@ -1,6 +1,7 @@
 /** type=schedule: on schedule events, `pattern` (default nightly) with {{date}} and {{commit_date}}. */
 import { dateHelper } from '../expressions.js';
-import { affix, type TagProcessor } from './env.js';
+import { affix } from './env.js';
+import type { TagProcessor } from './types.js';
 
 export const schedule: TagProcessor = (tag, env) => {
   if (!/schedule/.test(env.eventName)) return undefined;

@@ -7,9 +7,10 @@ import parse from 'semver/functions/parse.js';
 import prerelease from 'semver/functions/prerelease.js';
 import valid from 'semver/functions/valid.js';
 import { isRawStatement } from '../template/render.js';
-import { affix, versionSource, type TagProcessor } from './env.js';
+import { affix, versionSource } from './env.js';
 import { applyMatch } from './match-group.js';
 import { renderScoped, semverReader, semverRelease } from './releases.js';
+import type { TagProcessor } from './types.js';
 
 export const semverTag: TagProcessor = (tag, env) => {
   const source = versionSource(tag, env);

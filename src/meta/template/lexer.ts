@@ -63,7 +63,7 @@ function quoted(text: string, at: number): Token {
 }
 
 /** The token starting at `at` (whitespace already skipped); undefined at the end of the text. */
-export function nextToken(text: string, at: number): Token | undefined {
+function nextToken(text: string, at: number): Token | undefined {
   if (at >= text.length) return undefined;
   const rest = text.slice(at, at + 4);
   const close = /^(~?)(}}}|}})/.exec(rest);

@@ -1,44 +1,21 @@
 /**
- * The meta stage as functions: inputs and context in, tags, labels, annotations and the other
- * outputs of docker/metadata-action out (`runMeta`, pure); `writeMetaOutputs` publishes them.
+ * The meta stage's computation, pure: inputs and the loaded context in, tags, labels, annotations
+ * and the other outputs of docker/metadata-action out.
  */
-import { createBakeDefinitions, type BakeDefinitions } from './bake.js';
+import { createBakeDefinitions } from './bake.js';
 import type { MetaContext } from './context.js';
 import { globalContext } from './expressions.js';
-import { settleFloating, type HeldTag } from './floating.js';
+import { settleFloating } from './floating.js';
 import { imageName } from './images.js';
 import type { MetaInputs } from './inputs.js';
 import { labelObject, mergeLabels, ociDefaults, withLevels } from './labels.js';
+import type { MetaResult } from './result.js';
 import { fullTags, latestTag, tagNames } from './tag-list.js';
 import { templates } from './templates.js';
 import { computeVersion } from './version.js';
 
-export { loadContext, type MetaContext } from './context.js';
-export { readMetaInputs, type MetaInputs } from './inputs.js';
-export { writeMetaOutputs } from './outputs.js';
-
-export interface MetaResult {
-  version: string;
-  /** `image:tag` for every image (bare tags when there is no image). */
-  tags: string[];
-  tagNames: string[];
-  /** Enabled image names, lowercased. */
-  images: string[];
-  labels: string[];
-  /** With their levels: `manifest:key=value`. */
-  annotations: string[];
-  json: { tags: string[]; 'tag-names': string[]; labels: Record<string, string>; annotations: string[] };
-  bake: BakeDefinitions;
-  separators: { tags: string; labels: string; annotations: string };
-  setOutputEnv: boolean;
-  /** Floating tags left on a higher release (floating-tags: highest). */
-  held: HeldTag[];
-  warnings: string[];
-  notices: string[];
-}
-
-export function runMeta(inputs: MetaInputs, ctx: MetaContext): MetaResult {
-  const warnings: string[] = [...ctx.warnings];
+export function computeMeta(inputs: MetaInputs, ctx: MetaContext): MetaResult {
+  const warnings: string[] = [...inputs.warnings, ...ctx.warnings];
   const notices: string[] = [];
   const warn = (message: string) => warnings.push(message);
   const scope = { ...ctx, shortShaLength: inputs.settings.shortShaLength, warn };
@@ -52,7 +29,7 @@ export function runMeta(inputs: MetaInputs, ctx: MetaContext): MetaResult {
     });
   const computed = computeVersion(inputs.tags, {
     ...scope,
-    defaultBranch: ctx.repo.defaultBranch,
+    defaultBranch: ctx.repoInfo.defaultBranch,
     flavor: inputs.flavor,
     templates: render
   });
@@ -68,7 +45,7 @@ export function runMeta(inputs: MetaInputs, ctx: MetaContext): MetaResult {
   if (!version.main) warnings.push('No Docker image version has been generated. Check tags input.');
   if (tags.length === 0) warnings.push('No Docker tag has been generated. Check tags input.');
   const defaults = ociDefaults({
-    repo: ctx.repo,
+    repo: ctx.repoInfo,
     version: version.main,
     created: ctx.created,
     revision: ctx.sha
