@@ -52,6 +52,7 @@ export async function attestBuild(
     digest: facts.digest,
     token: inputs.githubToken ?? '',
     visibility: eventVisibility(facts.env),
+    mode,
     env: facts.env
   }).catch((err: unknown) => {
     // The image is out: its digest is still an output, for a later step to sign or to report.

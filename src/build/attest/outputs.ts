@@ -27,7 +27,8 @@ export function writeAttestOutputs(a: Attestation | undefined, opts: { summary?:
         owner: process.env.GITHUB_REPOSITORY_OWNER ?? '',
         instance: a.endpoints.instance,
         bundlePath: a.bundlePath,
-        signer: signerFrom(a.bundlePath)
+        signer: signerFrom(a.bundlePath),
+        ...(a.notStored ? { notStored: a.notStored } : {})
       })
     );
   }
