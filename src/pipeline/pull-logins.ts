@@ -1,10 +1,11 @@
 /**
  * The logins of a run that builds and pushes nothing (a pull request): only what pulls need, with
- * the credentials the run has. GHCR with `github-token` (read-only for a fork's pull request, by
- * GitHub's design) and every listed registry that has a password; no Docker OIDC login where the
+ * the credentials the run has, for the registries the push would log in to: GHCR with
+ * `github-token` (read-only for a fork's pull request, by GitHub's design) where an image or a
+ * `registry-auth` item names it, and every listed registry that has a password; no Docker OIDC login where the
  * event's code may not be the repository's own (a fork's job gets no ID token). Pure.
  */
-import { authKey, isGhcr } from '../common/reference.js';
+import { isGhcr } from '../common/reference.js';
 import { takesDockerOidc } from '../login/docker-oidc.js';
 import type { AuthEntry } from './logins.js';
 
@@ -26,10 +27,7 @@ export interface PullLogins {
 export function pullLogins(listed: AuthEntry[], f: PullLoginFacts): PullLogins {
   const entries: AuthEntry[] = [];
   const skipped: string[] = [];
-  const keys = new Set(listed.map(e => authKey(e.registry)));
-  const all =
-    f.githubToken && f.actor && !keys.has(authKey('ghcr.io')) ? [...listed, { registry: 'ghcr.io' }] : listed;
-  for (const entry of all) {
+  for (const entry of listed) {
     if (entry.password) {
       entries.push(entry);
     } else if (isGhcr(entry.registry) && f.githubToken && f.actor) {

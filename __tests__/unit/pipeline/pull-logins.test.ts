@@ -22,9 +22,12 @@ describe('logins on a run that pushes nothing', () => {
         '- registry: quay.io\n  username: bot\n  password: p\n- registry: 127.0.0.1:5000\n  username: u\n  password: ""\n'
     });
     expect(pullLogins(listed, facts)).toEqual({
-      entries: [{ registry: 'quay.io', username: 'bot', password: 'p' }, { registry: 'ghcr.io' }],
+      entries: [{ registry: 'quay.io', username: 'bot', password: 'p' }],
       skipped: ['127.0.0.1:5000: no password on this event']
     });
+    // GHCR where an image or an item names it, with the job token.
+    const ghcr = loginEntries({ ...none, registryAuth: '- registry: ghcr.io\n' });
+    expect(pullLogins(ghcr, facts).entries).toEqual([{ registry: 'ghcr.io', username: '', password: '' }]);
   });
 
   test('no credentials: no login', () => {
