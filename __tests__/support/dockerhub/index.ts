@@ -247,7 +247,7 @@ export async function startDockerStandIn(
         ? { user: params.get('username') ?? '', password: params.get('password')! }
         : undefined);
     let access: Access[] = [];
-    let accepted = false;
+    let accepted: boolean;
     if (creds) {
       if (host === HUB_AUTH_HOST) {
         const expires = minted.get(creds.password);

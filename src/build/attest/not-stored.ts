@@ -38,7 +38,8 @@ export function notStoredNotice(f: NotStoredFacts): string {
   return (
     `GitHub's attestation store is not offered for ${f.repository} (GitHub answered: ${f.githubMessage}). ` +
     `The signed provenance is attached to the image in ${f.images.join(', ')} only; verify it from the ` +
-    `registry: \`${gh}\` or \`${cosign}\``
+    `registry: \`${gh}\` or \`${cosign}\`` +
+    (f.instance === 'github' ? ' (github-trusted-root.json: from `gh attestation trusted-root`)' : '')
   );
 }
 
