@@ -62,7 +62,9 @@ const WHEN_EMPTY = {
   'prune/keep-tags': 'none',
   'prune/delete-tags': 'none',
   'root/dockerhub-username': 'no Docker Hub: only GHCR (and the images you name)',
-  'root/dockerhub-token': 'none; needed with `dockerhub-username` when the run pushes'
+  'root/dockerhub-token':
+    'none; needed with `dockerhub-username` when the run pushes, unless `dockerhub-oidc-connection-id` is set',
+  'login/dockerhub-oidc-connection-id': 'DOCKERHUB_OIDC_CONNECTIONID, else no OIDC login'
 };
 
 const cell = text =>

@@ -26,7 +26,10 @@ const own = {
   'dockerhub-username': {
     description: 'Docker Hub user: also log in to Docker Hub and push docker.io/<user>/<repo>'
   },
-  'dockerhub-token': { description: 'Docker Hub access token for dockerhub-username' },
+  'dockerhub-token': {
+    description:
+      'Docker Hub access token for dockerhub-username; or, with no stored secret, dockerhub-oidc-connection-id'
+  },
   prune: {
     description:
       'Prune GHCR after a successful push, with the prune-* inputs: only the packages of the images this run pushed to prune-registry (unless prune-packages names others)',
@@ -66,7 +69,7 @@ const overrides = {
   },
   'registry-auth': {
     description:
-      'login: YAML list of {registry, username, password} for more registries; the root action adds GHCR (with github-token) and Docker Hub (with dockerhub-*) where the images need them'
+      'login: YAML list of {registry, username, password} for more registries (for docker.io and dhi.io, `oidc-connection-id` instead of a password); the root action adds GHCR (with github-token) and Docker Hub (with dockerhub-*) where the images need them, and dhi.io with the Docker OIDC connection where an image names it. On a pull request it logs in only for pulling: GHCR with github-token and the items that have a password'
   },
   platforms: { description: 'Platforms to build for', default: 'linux/amd64,linux/arm64' },
   context: { description: "Build's context: a path in the workspace" },

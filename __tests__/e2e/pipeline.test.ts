@@ -104,7 +104,7 @@ test('a tag push makes the semver tags and latest', async () => {
   expect((await clients[HUB].manifest(repo, 'latest'))?.digest).toBe(step.outputs.digest);
 });
 
-test('a pull_request builds both platforms without logging in or pushing', async () => {
+test('a pull_request builds both platforms, logged in only to pull, and pushes nothing', async () => {
   const before = await clients[GHCR].tags(repo);
   const config = dockerConfig();
   const step = await pipeline('pull_request', 'refs/pull/7/merge', { env: { DOCKER_CONFIG: config } });
@@ -112,12 +112,17 @@ test('a pull_request builds both platforms without logging in or pushing', async
   expect(step.code).toBe(0);
   expect(step.outputs.tags.split('\n')).toEqual([`${GHCR}/${repo}:pr-7`, `${HUB}/${repo}:pr-7`]);
   expect(step.outputs.images).toBe('');
-  expect(step.stdout).not.toContain('Logging in');
+  expect(step.stdout).toContain('Logging in for pulls only: this run pushes nothing');
+  expect(step.stdout).toContain(`Logging in to ${GHCR} as ${USER}`);
+  // The post step logged out of both again.
+  expect(step.post?.stdout).toContain(`Logged out of ${GHCR}`);
+  expect(step.post?.stdout).toContain(`Logged out of ${HUB}`);
   expect(Object.keys(readAuths(config))).toEqual([]);
   expect(await clients[GHCR].tags(repo)).toEqual(before);
 });
 
 test('Docker Hub credentials add docker.io/<user>/<repo> to the default images', async () => {
+  // An event that builds nothing, so no login to the real hosts is tried: the tags are meta's.
   const step = await runAction({
     action: 'action.yml',
     inputs: {
@@ -126,9 +131,9 @@ test('Docker Hub credentials add docker.io/<user>/<repo> to the default images',
       cache: 'none',
       platforms: 'linux/amd64'
     },
-    event: { ref: 'refs/pull/7/merge', repository, pull_request: { number: 7 } },
+    event: { ref: 'refs/pull/7/merge', number: 7, repository, pull_request: { number: 7 } },
     env: {
-      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_NAME: 'pull_request_target',
       GITHUB_REF: 'refs/pull/7/merge',
       GITHUB_REPOSITORY: 'Octo-Org/Hello-World',
       GITHUB_WORKSPACE: buildContext(unique('tok')),

@@ -41,6 +41,7 @@ import { destinations, preflight } from './preflight.js';
 import { countSteps, type StepCount } from './progress.js';
 import { emulatorsNeeded, installArgs, readHandlers, runnableArches } from './qemu.js';
 import { executeBuild, pushedDigest, Superseded } from './run.js';
+import { checkPackagesPublic } from './package-visibility.js';
 import { maskSecrets } from './secrets.js';
 import { buildSummary } from './summary.js';
 import {
@@ -253,6 +254,7 @@ export async function runBuild(
     ids.digest = ids.imageid = await pushedDigest(run, plan.tags[0], env, plugin);
   }
   const attestation = await attestBuild(inputs, { pushed: plan.push, digest: ids.digest, tags: r.tags, env });
+  if (plan.push) await checkPackagesPublic(r.tags, ids.digest, env);
   return {
     ...ids,
     attestation,

@@ -3,6 +3,14 @@ import { FAILSAFE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
 import { authKey, checkRegistry, isGhcr } from '../common/reference.js';
 import { checkScope } from './scope.js';
+import { idTokenUnavailable } from '../common/id-token.js';
+import {
+  checkConnectionId,
+  CONNECTION_ENV,
+  readLifetime,
+  takesDockerOidc,
+  type OidcConnection
+} from './docker-oidc.js';
 
 export interface LoginTarget {
   registry: string;
@@ -12,6 +20,8 @@ export interface LoginTarget {
   githubToken: boolean;
   /** Credentials for buildx alone, for this repository and/or actions (`myorg/app@push`, `@push`). */
   scope?: string;
+  /** A Docker OIDC connection: the password is minted just before the login (docker.io, dhi.io). */
+  oidc?: OidcConnection;
 }
 
 export interface LoginInputs {
@@ -24,12 +34,65 @@ interface Raw {
   username: string;
   password: string;
   scope?: string;
+  /** A Docker OIDC connection instead of a password (named as in the YAML, so the list round-trips). */
+  'oidc-connection-id'?: string;
 }
 
-function fillDefaults(raw: Raw, where: string, githubToken: string, actor: string): LoginTarget {
+export const CONNECTION_INPUT = 'dockerhub-oidc-connection-id';
+export const LIFETIME_INPUT = 'dockerhub-oidc-lifetime';
+
+/** The Docker OIDC connection the inputs (or DOCKERHUB_OIDC_CONNECTIONID) give for Docker's registries. */
+export interface OidcDefaults {
+  /** The `dockerhub-oidc-connection-id` input. */
+  input: string;
+  /** DOCKERHUB_OIDC_CONNECTIONID, as docker/login-action reads it. */
+  env: string;
+  lifetime: number;
+}
+
+/** The OIDC connection of one login, or undefined; errors name both inputs where two clash. */
+function oidcOf(raw: Raw, registry: string, where: string, d: OidcDefaults): OidcConnection | undefined {
+  const item = raw['oidc-connection-id'] ?? '';
+  const name = (field: string) => (where === '' ? `"${field}"` : `"registry-auth" ${where} "${field}"`);
+  if (!takesDockerOidc(registry)) {
+    if (item) {
+      throw new InputError(
+        `Input ${name('oidc-connection-id')} names a Docker OIDC connection, which logs in to docker.io and dhi.io only, not ${registry}`,
+        ['registry-auth']
+      );
+    }
+    return undefined;
+  }
+  if (raw.password && (item || (where === '' && d.input))) {
+    const other = item ? name('oidc-connection-id') : `"${CONNECTION_INPUT}"`;
+    throw new InputError(
+      `Inputs ${name('password')} and ${other} both give credentials for ${registry}: a token or an OIDC connection, not both`,
+      where === '' ? ['password', CONNECTION_INPUT] : ['registry-auth']
+    );
+  }
+  if (raw.password) return undefined;
+  const id = item || d.input || d.env;
+  if (!id) return undefined;
+  const source = item
+    ? `Input ${name('oidc-connection-id')}`
+    : d.input
+      ? `Input "${CONNECTION_INPUT}"`
+      : CONNECTION_ENV;
+  checkConnectionId(id, source, item ? ['registry-auth'] : d.input ? [CONNECTION_INPUT] : []);
+  return { connectionId: id, lifetime: d.lifetime };
+}
+
+function fillDefaults(
+  raw: Raw,
+  where: string,
+  githubToken: string,
+  actor: string,
+  oidcDefaults: OidcDefaults = { input: '', env: '', lifetime: 3600 }
+): LoginTarget {
   const registry = checkRegistry(raw.registry, where === '' ? 'registry' : 'registry-auth');
   let { username, password } = raw;
   let fromToken = false;
+  const oidc = oidcOf(raw, registry, where, oidcDefaults);
   if (isGhcr(registry)) {
     username ||= actor;
     if (!password && githubToken) {
@@ -41,7 +104,16 @@ function fillDefaults(raw: Raw, where: string, githubToken: string, actor: strin
     where === '' ? `Input "${field}"` : `Input "registry-auth" ${where} "${field}"`;
   const inputs = (field: string) => (where === '' ? [field] : ['registry-auth']);
   if (!username) {
-    throw new InputError(`${name('username')} is required to log in to ${registry}`, inputs('username'));
+    const org = oidc ? ' (the Docker organization of the OIDC connection)' : '';
+    throw new InputError(
+      `${name('username')} is required to log in to ${registry}${org}`,
+      inputs('username')
+    );
+  }
+  if (oidc) {
+    const scope = raw.scope ?? '';
+    checkScope(scope, name('scope'), inputs('scope'));
+    return { registry, username, password: '', githubToken: false, oidc, ...(scope ? { scope } : {}) };
   }
   if (!password) {
     const hint = isGhcr(registry) ? ' (or set github-token)' : '';
@@ -123,11 +195,13 @@ export function parseRegistryAuth(yaml: string): Raw[] {
     }
     const e = entry as Record<string, unknown>;
     const scope = field(e, 'scope', where);
+    const oidcConnectionId = field(e, 'oidc-connection-id', where);
     return {
       registry: field(e, 'registry', where),
       username: field(e, 'username', where),
       password: field(e, 'password', where),
-      ...(scope ? { scope } : {})
+      ...(scope ? { scope } : {}),
+      ...(oidcConnectionId ? { 'oidc-connection-id': oidcConnectionId } : {})
     };
   });
 }
@@ -137,6 +211,11 @@ export function readLoginInputs(source: InputSource = stepInputs, env = process.
   const registryAuth = source('registry-auth');
   const githubToken = source('github-token');
   const actor = env.GITHUB_ACTOR ?? '';
+  const oidcDefaults: OidcDefaults = {
+    input: source(CONNECTION_INPUT),
+    env: (env[CONNECTION_ENV] ?? '').trim(),
+    lifetime: readLifetime(source(LIFETIME_INPUT), LIFETIME_INPUT)
+  };
   const single = {
     registry: source('registry'),
     username: source('username'),
@@ -155,9 +234,15 @@ export function readLoginInputs(source: InputSource = stepInputs, env = process.
     }
     const raws = parseRegistryAuth(registryAuth);
     if (raws.length === 0) throw new InputError('Input "registry-auth" lists no registry', ['registry-auth']);
-    logins = raws.map((raw, i) => fillDefaults(raw, `item ${i + 1}`, githubToken, actor));
+    logins = raws.map((raw, i) => fillDefaults(raw, `item ${i + 1}`, githubToken, actor, oidcDefaults));
   } else {
-    logins = [fillDefaults(single, '', githubToken, actor)];
+    if (oidcDefaults.input && !takesDockerOidc(single.registry || 'docker.io')) {
+      throw new InputError(
+        `Input "${CONNECTION_INPUT}" logs in to docker.io or dhi.io, but "registry" is ${single.registry}`,
+        [CONNECTION_INPUT, 'registry']
+      );
+    }
+    logins = [fillDefaults(single, '', githubToken, actor, oidcDefaults)];
   }
 
   const seen = new Set<string>();
@@ -169,6 +254,15 @@ export function readLoginInputs(source: InputSource = stepInputs, env = process.
       throw new InputError(`Input "registry-auth" lists ${login.registry}${scoped} twice`, ['registry-auth']);
     }
     seen.add(key);
+  }
+  // Known before any login: an OIDC connection needs the job's ID token.
+  const unavailable = logins.some(l => l.oidc) ? idTokenUnavailable(env) : '';
+  if (unavailable) {
+    const where = logins
+      .filter(l => l.oidc)
+      .map(l => l.registry)
+      .join(', ');
+    throw new InputError(`The Docker OIDC connection for ${where} cannot be used: ${unavailable}`, []);
   }
   return { logins, logout };
 }

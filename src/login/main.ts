@@ -17,6 +17,7 @@ import { deniedHint, tokenKind } from '../common/denied-hints.js';
 import type { LoginInputs, LoginTarget } from './inputs.js';
 import { authKey, isDockerHub } from '../common/reference.js';
 import { scopedConfigDir } from './scope.js';
+import { mintDockerToken } from './docker-oidc.js';
 
 export { readLoginInputs } from './inputs.js';
 
@@ -39,6 +40,8 @@ export interface LoginResult {
 export interface LoginDeps {
   run?: typeof exec;
   env?: NodeJS.ProcessEnv;
+  /** Mints the password of a login through a Docker OIDC connection (default: mintDockerToken). */
+  mint?: typeof mintDockerToken;
 }
 
 /** The error for a failed login: names the registry and user, never the secret. */
@@ -67,6 +70,7 @@ function masked(entry: AuthEntry | undefined): AuthEntry | undefined {
 export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promise<LoginResult> {
   const run = deps.run ?? exec;
   const env = deps.env ?? process.env;
+  const mint = deps.mint ?? mintDockerToken;
   for (const login of inputs.logins) {
     setSecret(login.password);
     setSecret(basicAuth(login.username, login.password));
@@ -91,10 +95,22 @@ export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promi
     const scopeNote = scoped
       ? ` for ${login.scope} (scoped credentials in ${scoped}, read by buildx 0.31 or newer)`
       : '';
+    let password = login.password;
+    if (login.oidc) {
+      // Minted just before the login that uses it: its lifetime starts now.
+      const started = performance.now();
+      password = await mint(login.oidc, { env });
+      setSecret(basicAuth(login.username, password));
+      const took = ((performance.now() - started) / 1000).toFixed(2);
+      info(
+        `Minted a Docker access token through OIDC connection ${login.oidc.connectionId} ` +
+          `(valid ${login.oidc.lifetime} s) in ${took} s`
+      );
+    }
     info(`Logging in to ${where} as ${login.username}${scopeNote}`);
     try {
       await run('docker', ['login', '--username', login.username, '--password-stdin', '--', login.registry], {
-        input: login.password,
+        input: password,
         env: loginEnv
       });
     } catch (err) {

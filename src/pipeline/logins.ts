@@ -6,11 +6,13 @@
 import { booleanFrom, InputError, type InputSource } from '../common/runner.js';
 import { parseRegistryAuth, readLoginInputs } from '../login/inputs.js';
 import { authKey, checkRegistry, registryOf } from '../common/reference.js';
+import { checkConnectionId } from '../login/docker-oidc.js';
 
 export interface AuthEntry {
   registry: string;
   username?: string;
   password?: string;
+  'oidc-connection-id'?: string;
 }
 
 export interface LoginSources {
@@ -21,6 +23,8 @@ export interface LoginSources {
   registryAuth: string;
   dockerhubUsername: string;
   dockerhubToken: string;
+  /** The Docker OIDC connection (`dockerhub-oidc-connection-id` or DOCKERHUB_OIDC_CONNECTIONID). */
+  dockerConnection?: string;
 }
 
 export function loginEntries(s: LoginSources): AuthEntry[] {
@@ -34,6 +38,10 @@ export function loginEntries(s: LoginSources): AuthEntry[] {
   if (s.dockerhubUsername && !listed.has(authKey('docker.io'))) {
     entries.push({ registry: 'docker.io', username: s.dockerhubUsername, password: s.dockerhubToken });
   }
+  // Docker Hardened Images take the same organization and OIDC connection as Docker Hub.
+  if (s.dockerhubUsername && s.dockerConnection && registries.has('dhi.io') && !listed.has('dhi.io')) {
+    entries.push({ registry: 'dhi.io', username: s.dockerhubUsername });
+  }
   return entries;
 }
 
@@ -41,15 +49,33 @@ const SINGLE = ['registry', 'username', 'password'] as const;
 
 /**
  * The Docker Hub login needs both inputs. Checked only when the run logs in: a fork's pull request
- * gets the username (a variable) but no token (a secret), and logs in nowhere.
+ * gets the username (a variable) but no token (a secret), and logs in nowhere. With a Docker OIDC
+ * connection, the username (the organization) needs no token.
  */
-export function checkDockerHubPair(username: string, token: string): void {
+export function checkDockerHubPair(username: string, token: string, connection = ''): void {
+  if (connection && username && !token) return;
   if (Boolean(username) === Boolean(token)) return;
   const only = username ? '"dockerhub-username"' : '"dockerhub-token"';
   throw new InputError(`Inputs "dockerhub-username" and "dockerhub-token" go together: got only ${only}`, [
     'dockerhub-username',
     'dockerhub-token'
   ]);
+}
+
+/**
+ * What is wrong with the Docker OIDC inputs whatever the event: both a token and a connection, or
+ * a connection id that is no UUID (neither is a secret worth hiding: the token is not quoted).
+ */
+export function checkDockerConnection(token: string, input: string, fromEnv: string): void {
+  if (token && input) {
+    throw new InputError(
+      'Inputs "dockerhub-token" and "dockerhub-oidc-connection-id" both give the Docker Hub login: a token or an OIDC connection, not both',
+      ['dockerhub-token', 'dockerhub-oidc-connection-id']
+    );
+  }
+  if (input)
+    checkConnectionId(input, 'Input "dockerhub-oidc-connection-id"', ['dockerhub-oidc-connection-id']);
+  else if (fromEnv && !token) checkConnectionId(fromEnv, 'DOCKERHUB_OIDC_CONNECTIONID');
 }
 
 /**
@@ -78,7 +104,11 @@ export function checkUserLogins(root: InputSource, env: NodeJS.ProcessEnv, pushi
       parseRegistryAuth(registryAuth).forEach(e => checkRegistry(e.registry, 'registry-auth'));
     return;
   }
-  checkDockerHubPair(root('dockerhub-username'), root('dockerhub-token'));
+  checkDockerHubPair(
+    root('dockerhub-username'),
+    root('dockerhub-token'),
+    root('dockerhub-oidc-connection-id') || (env.DOCKERHUB_OIDC_CONNECTIONID ?? '').trim()
+  );
   const keys = new Set<string>();
   if (registryAuth) {
     const only = readLoginInputs(

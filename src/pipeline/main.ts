@@ -7,6 +7,7 @@
  */
 import {
   appendSummary,
+  info,
   InputError,
   notice,
   setOutput,
@@ -14,7 +15,7 @@ import {
   warning,
   type InputSource
 } from '../common/runner.js';
-import { checkLocalPaths, resolvePush } from '../build/plan.js';
+import { checkLocalPaths, evaluates, resolvePush } from '../build/plan.js';
 import { eventTrust } from '../common/trust.js';
 import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
 import { indexAnnotations } from '../build/annotations.js';
@@ -26,6 +27,7 @@ import {
   type AttestInputs
 } from '../build/attest/index.js';
 import { writeAttestOutputs } from '../build/attest/outputs.js';
+import { checkPackagesPublic } from '../build/package-visibility.js';
 import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
 import { createMetaFace, type MetaResult } from '../meta/stage.js';
 import { pruneFace } from '../prune/stage.js';
@@ -34,7 +36,8 @@ import { readRunContext } from '../common/run-context.js';
 import { handoffRefs } from './handoff.js';
 import { defaultImages } from './images.js';
 import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
-import { checkAddedLogins, checkUserLogins, loginEntries } from './logins.js';
+import { checkAddedLogins, checkDockerConnection, checkUserLogins, loginEntries } from './logins.js';
+import { pullLogins } from './pull-logins.js';
 import { runMerge } from './merge.js';
 import { pruneFailed } from './prune-failure.js';
 import { rootSecrets } from './secrets.js';
@@ -65,7 +68,7 @@ export async function runPipeline(
   // Every secret input is masked first, before anything can print.
   rootSecrets(root, env).forEach(setSecret);
   // 1. Every stage's own inputs, on every event.
-  const p = readPipelineInputs(root);
+  const p = readPipelineInputs(root, env);
   const images: Record<string, string> = root('images')
     ? {}
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
@@ -121,7 +124,8 @@ export async function runPipeline(
     password: root('password'),
     registryAuth: root('registry-auth'),
     dockerhubUsername: p.dockerhubUsername,
-    dockerhubToken: p.dockerhubToken
+    dockerhubToken: p.dockerhubToken,
+    dockerConnection: p.dockerConnection
   };
   /** Registries this run logs in to with a password of their own (login inputs are checked later). */
   const loginsGiven = () => {
@@ -149,7 +153,18 @@ export async function runPipeline(
   if (pruning && pruneChoice.skip) notice(pruneChoice.skip);
   const pruneDecision = pruning && !pruneChoice.skip ? pruneChoice : undefined;
   checkUserLogins(root, env, pushing);
-  const entries = pushing ? loginEntries(loginSources) : [];
+  checkDockerConnection(p.dockerhubToken, root('dockerhub-oidc-connection-id'), p.dockerConnection);
+  // A build that pushes nothing (a pull request) still logs in for its pulls, with what it has.
+  const pulls =
+    !pushing && decided.build && p.mode !== 'merge' && !evaluates(buildInputs)
+      ? pullLogins(loginEntries(loginSources), {
+          githubToken: root('github-token'),
+          actor: env.GITHUB_ACTOR ?? '',
+          trusted: eventTrust(env).trusted,
+          dockerConnection: Boolean(p.dockerConnection)
+        })
+      : undefined;
+  const entries = pushing ? loginEntries(loginSources) : (pulls?.entries ?? []);
   checkAddedLogins(entries, root('github-token'), env.GITHUB_ACTOR ?? '');
   const loginInputs =
     entries.length > 0
@@ -177,6 +192,8 @@ export async function runPipeline(
     return;
   }
   if (decided.warning && p.mode === 'merge') warning(decided.warning);
+  for (const skipped of pulls?.skipped ?? []) info(`Not logging in to ${skipped}`);
+  if (pulls && loginInputs) info('Logging in for pulls only: this run pushes nothing');
   if (loginInputs) await runLogin(loginInputs);
 
   let digest = '';
@@ -193,6 +210,7 @@ export async function runPipeline(
     setOutput('digest', digest);
     appendSummary(`### Merged index\n\n\`${digest}\` from ${platforms.join(', ')}\n`);
     writeAttestOutputs(await attestBuild(attest, { pushed: true, digest, tags: meta.tags, env }));
+    await checkPackagesPublic(meta.images, digest, env);
   } else {
     const result: BuildResult = await runBuild(
       { ...build!, ...attest },

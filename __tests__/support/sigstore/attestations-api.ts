@@ -11,6 +11,10 @@ import { OpenApi } from '../ghcr/openapi.js';
 
 const ROUTE = '/repos/{owner}/{repo}/attestations';
 
+/** GitHub's answer for a user-owned private repository (403, as actions/attest users report it). */
+export const NOT_OFFERED_USER_PRIVATE =
+  'Feature not available for user-owned private repositories. To enable this feature, please make this repository public.';
+
 export interface StoredAttestation {
   id: number;
   owner: string;
@@ -27,6 +31,11 @@ export interface AttestationsApi {
   stored: StoredAttestation[];
   /** Statuses to answer the next requests with (a 5xx, or 403 for a token without the permission). */
   faults: number[];
+  /**
+   * While set, every store request gets GitHub's refusal where the store is not part of the plan
+   * (403, this message), e.g. NOT_OFFERED_USER_PRIVATE.
+   */
+  notOffered?: string;
   /** Requests to the attestations endpoint. */
   requests: number;
   violations: string[];
@@ -75,6 +84,23 @@ export async function startAttestationsApi(token: string): Promise<AttestationsA
   const violations: string[] = [];
   const state = { requests: 0, recordStatus: 200 };
   const records: AttestationsApi['records'] = [];
+  const result: AttestationsApi = {
+    url: '',
+    stored,
+    faults,
+    get requests() {
+      return state.requests;
+    },
+    violations,
+    records,
+    get recordStatus() {
+      return state.recordStatus;
+    },
+    set recordStatus(status: number) {
+      state.recordStatus = status;
+    },
+    close: async () => undefined
+  };
   const server: Server = createServer((req, res) => {
     let text = '';
     req.setEncoding('utf8');
@@ -126,6 +152,12 @@ export async function startAttestationsApi(token: string): Promise<AttestationsA
           true
         );
       }
+      if (result.notOffered) {
+        return send(403, {
+          message: result.notOffered,
+          documentation_url: 'https://docs.github.com/rest/repos/attestations#create-an-attestation'
+        });
+      }
       const fault = faults.shift();
       if (fault === 403) {
         return send(403, {
@@ -161,21 +193,9 @@ export async function startAttestationsApi(token: string): Promise<AttestationsA
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  return {
+  Object.assign(result, {
     url: `http://127.0.0.1:${port}`,
-    stored,
-    faults,
-    get requests() {
-      return state.requests;
-    },
-    violations,
-    records,
-    get recordStatus() {
-      return state.recordStatus;
-    },
-    set recordStatus(status: number) {
-      state.recordStatus = status;
-    },
-    close: () => new Promise(resolve => server.close(() => resolve()))
-  };
+    close: () => new Promise<void>(resolve => server.close(() => resolve()))
+  });
+  return result;
 }

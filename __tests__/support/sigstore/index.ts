@@ -72,7 +72,7 @@ function body(req: IncomingMessage): Promise<string> {
 }
 
 /** A free address in 127.0.0.0/8 with port 443 open to bind, so that runs in parallel do not collide. */
-async function listenOnLoopback(server: Server): Promise<string> {
+export async function listenOnLoopback(server: Server): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const address = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
     const ok = await new Promise<boolean>(resolve => {

@@ -42,11 +42,14 @@ describe('root inputs', () => {
   });
 
   test.each([
-    [{ mode: 'merge' }, { mode: 'merge', dockerhubUsername: '', dockerhubToken: '', prune: false }],
-    [{}, { mode: 'build', dockerhubUsername: '', dockerhubToken: '', prune: false }],
+    [
+      { mode: 'merge' },
+      { mode: 'merge', dockerhubUsername: '', dockerhubToken: '', dockerConnection: '', prune: false }
+    ],
+    [{}, { mode: 'build', dockerhubUsername: '', dockerhubToken: '', dockerConnection: '', prune: false }],
     [
       { 'dockerhub-username': 'u', 'dockerhub-token': 't', prune: 'true' },
-      { mode: 'build', dockerhubUsername: 'u', dockerhubToken: 't', prune: true }
+      { mode: 'build', dockerhubUsername: 'u', dockerhubToken: 't', dockerConnection: '', prune: true }
     ]
   ])('pipeline inputs %j', (values, expected) => {
     const source = (name: string) => (values as Record<string, string>)[name] ?? '';

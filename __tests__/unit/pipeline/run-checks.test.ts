@@ -179,8 +179,10 @@ describe('runPipeline checks before the first login', () => {
       () => undefined,
       (err: unknown) => err as Error
     );
-    // It gets past every login check and fails later, at the builder named here.
+    // It gets past every login check and fails later, at the pull login to the closed port.
     expect(String(error)).not.toContain('dockerhub');
-    expect(printed()).not.toContain('Logging in');
+    expect(printed()).toContain('Not logging in to docker.io: no password on this event');
+    expect(printed()).not.toContain('Logging in to Docker Hub');
+    expect(printed()).toContain(`Logging in to ${CLOSED}`);
   });
 });

@@ -74,6 +74,8 @@ export async function attestBuild(
     env: facts.env,
     provenance,
     sign,
+    // With `auto`, a store GitHub does not offer leaves the bundles in the registries alone.
+    mode: inputs.attest ?? 'false',
     // SBOM attestations are stored in GitHub's attestation store, as the provenance is.
     sbom: provenance && (inputs.signSboms ?? false)
   }).catch((err: unknown) => {

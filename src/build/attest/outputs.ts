@@ -24,7 +24,8 @@ export function writeAttestOutputs(p: Published | undefined, opts: { summary?: b
         owner: process.env.GITHUB_REPOSITORY_OWNER ?? '',
         instance: a.endpoints.instance,
         bundlePath: a.bundlePath,
-        signer: p.signer
+        signer: p.signer,
+        ...(a.notStored ? { notStored: a.notStored } : {})
       })
     );
   }

@@ -13,6 +13,7 @@ import { causeChain } from './failure.js';
 import { bundleVerifier, loadVerifier, verifyAttached, type Expected } from './readback.js';
 import { SPDX_PREDICATE } from './sbom.js';
 import { readIndexSboms, signSboms, type SignedSbom } from './sbom-sign.js';
+import type { AttestMode } from './mode.js';
 import { attestImage, type Attestation } from './sign.js';
 import { SIGN_PREDICATE, signDigest, type Signature } from './signature.js';
 import { bundleSigner, type Signer } from './summary.js';
@@ -30,6 +31,8 @@ export interface PublishRequest {
   provenance: boolean;
   sign: boolean;
   sbom: boolean;
+  /** `auto` keeps the bundles in the registries alone where GitHub's store is not offered. */
+  mode?: AttestMode;
 }
 
 export interface Published {
@@ -76,7 +79,7 @@ export async function publishSigned(req: PublishRequest): Promise<Published> {
   const base = { images: req.images, digest: req.digest, visibility: req.visibility, env };
 
   const [provenance, signature, sboms] = await Promise.all([
-    req.provenance ? attestImage({ ...base, token: req.token }) : undefined,
+    req.provenance ? attestImage({ ...base, token: req.token, mode: req.mode }) : undefined,
     req.sign ? signDigest(base) : undefined,
     req.sbom
       ? readIndexSboms(req.images[0], req.digest, env)

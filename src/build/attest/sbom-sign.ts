@@ -12,6 +12,7 @@ import { attestFailure, causeChain } from './failure.js';
 import { readSboms, SPDX_PREDICATE, type Sbom } from './sbom.js';
 import { bundleFile } from './signature.js';
 import { loadSigstore } from './sign.js';
+import { storeAttestation, storeNotOffered } from './store.js';
 import { subjectsOf } from './subjects.js';
 
 export interface SignedSbom {
@@ -76,12 +77,20 @@ export async function signSboms(req: SbomRequest, sboms: Sbom[]): Promise<Signed
         predicateType: SPDX_PREDICATE,
         predicate: sbom.document,
         token: req.token,
-        sigstore: endpoints.instance
+        sigstore: endpoints.instance,
+        skipWrite: true
       }).catch((err: unknown) => {
-        const stored = err instanceof Error && err.message.startsWith('Failed to persist attestation');
-        throw attestFailure(err, stored ? 'store' : 'sign', shown, { ...endpoints, apiUrl });
+        throw attestFailure(err, 'sign', shown, { ...endpoints, apiUrl });
       });
-      const id = result.attestationID ?? '';
+      // Stored as the provenance is; where GitHub does not offer its store, the provenance has
+      // said so (or failed, with attest: true), and the bundle lives in the registries alone.
+      const id = await storeAttestation(result.bundle, req.token, {
+        apiUrl,
+        repository: env.GITHUB_REPOSITORY ?? ''
+      }).catch((err: unknown) => {
+        if (storeNotOffered(err)) return '';
+        throw attestFailure(err, 'store', shown, { ...endpoints, apiUrl });
+      });
       const bundle = JSON.stringify(result.bundle);
       const bundlePath = bundleFile(
         env,

@@ -8,11 +8,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { info } from '../../common/runner.js';
+import { info, notice } from '../../common/runner.js';
 import { attachBundle } from './attach.js';
 import { sigstoreEndpoints, type SigstoreEndpoints } from './endpoints.js';
 import { attestFailure, causeChain } from './failure.js';
 import { subjectsOf } from './subjects.js';
+import type { AttestMode } from './mode.js';
+import { notStoredFailure, notStoredNotice } from './not-stored.js';
+import { storeAttestation, storeNotOffered } from './store.js';
 
 export interface AttestRequest {
   /** Image names (registry/repository, no tag) the index was pushed to. */
@@ -22,6 +25,8 @@ export interface AttestRequest {
   token: string;
   /** Repository visibility from the event payload. */
   visibility?: string;
+  /** `auto` keeps the bundle in the registries alone where GitHub's store is not offered. */
+  mode?: AttestMode;
   env: NodeJS.ProcessEnv;
 }
 
@@ -33,6 +38,8 @@ export interface Attestation {
   images: string[];
   digest: string;
   durationMs: number;
+  /** Why GitHub's store does not hold it (GitHub's message), when it does not. */
+  notStored?: string;
 }
 
 let libraries: Promise<typeof import('@actions/attest')> | undefined;
@@ -61,12 +68,31 @@ export async function attestImage(req: AttestRequest): Promise<Attestation> {
     predicateType: predicate.type,
     predicate: predicate.params,
     token: req.token,
-    sigstore: endpoints.instance
+    sigstore: endpoints.instance,
+    // Stored below, so that a store GitHub does not offer leaves the signed bundle at hand.
+    skipWrite: true
   }).catch((err: unknown) => {
-    const stored = err instanceof Error && err.message.startsWith('Failed to persist attestation');
-    throw attestFailure(err, stored ? 'store' : 'sign', shown, where);
+    throw attestFailure(err, 'sign', shown, where);
   });
-  const id = result.attestationID ?? '';
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  let notStored = '';
+  const id = await storeAttestation(result.bundle, req.token, { apiUrl, repository }).catch(
+    (err: unknown) => {
+      notStored = storeNotOffered(err);
+      if (!notStored) throw attestFailure(err, 'store', shown, where);
+      const facts = {
+        githubMessage: notStored,
+        repository,
+        images: req.images,
+        digest: req.digest,
+        owner: env.GITHUB_REPOSITORY_OWNER || repository.split('/')[0],
+        instance: endpoints.instance
+      };
+      if (req.mode !== 'auto') throw new Error(notStoredFailure(facts, req.mode ?? 'true'));
+      notice(notStoredNotice(facts));
+      return '';
+    }
+  );
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
   const url = id ? `${server}/${env.GITHUB_REPOSITORY}/attestations/${id}` : '';
 
@@ -97,6 +123,7 @@ export async function attestImage(req: AttestRequest): Promise<Attestation> {
     endpoints,
     images: req.images,
     digest: req.digest,
-    durationMs: performance.now() - started
+    durationMs: performance.now() - started,
+    ...(notStored ? { notStored } : {})
   };
 }

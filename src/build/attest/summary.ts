@@ -13,6 +13,8 @@ export interface AttestationFacts {
   bundlePath: string;
   /** Who signed: the certificate's identity and OIDC issuer; undefined when unknown. */
   signer?: Signer;
+  /** GitHub's store does not hold it: verified from the registry (`--bundle-from-oci`). */
+  notStored?: string;
 }
 
 export interface Signer {
@@ -83,9 +85,16 @@ export function signerWorkflow(identity: string): string {
   return identity.replace(/^[a-z]+:\/\//i, '').replace(/@.*$/, '');
 }
 
-export function verifyCommand(image: string, digest: string, owner: string, signer?: Signer): string {
+export function verifyCommand(
+  image: string,
+  digest: string,
+  owner: string,
+  signer?: Signer,
+  fromRegistry = false
+): string {
   const pin = signer ? ` --signer-workflow ${signerWorkflow(signer.identity)}` : '';
-  return `gh attestation verify oci://${image}@${digest} --owner ${owner}${pin}`;
+  const oci = fromRegistry ? ' --bundle-from-oci' : '';
+  return `gh attestation verify oci://${image}@${digest} --owner ${owner}${pin}${oci}`;
 }
 
 /** cosign's check of the same attestation, pinned to the certificate's exact identity and issuer. */
@@ -97,10 +106,15 @@ export function cosignCommand(image: string, digest: string, signer: Signer): st
 }
 
 export function attestationSummary(f: AttestationFacts): string {
-  const verify = f.images.map(i => code(verifyCommand(i, f.digest, f.owner, f.signer)));
+  const verify = f.images.map(i => code(verifyCommand(i, f.digest, f.owner, f.signer, Boolean(f.notStored))));
   if (f.signer?.issuer) verify.push(...f.images.map(i => code(cosignCommand(i, f.digest, f.signer!))));
   const rows: [string, string][] = [
-    ['Attestation', f.url ? `[${f.id}](${f.url})` : f.id || '(not stored)'],
+    [
+      'Attestation',
+      f.url
+        ? `[${f.id}](${f.url})`
+        : f.id || (f.notStored ? `not in GitHub's store (${f.notStored}): in the registries` : '(not stored)')
+    ],
     [
       'Signed with',
       f.instance === 'public-good' ? "Sigstore's public-good instance" : "GitHub's Sigstore instance"
