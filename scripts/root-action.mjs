@@ -113,7 +113,20 @@ for (const [name, override] of Object.entries(overrides)) {
 const outputs = {};
 const stageOutputs = [
   ['meta', ['version', 'tags', 'tag-names', 'labels', 'annotations', 'json']],
-  ['build', ['digest', 'imageid', 'metadata', 'attestation-id', 'attestation-url', 'attestation-bundle', 'signature-bundle', 'sbom-files', 'verify-commands']],
+  [
+    'build',
+    [
+      'digest',
+      'imageid',
+      'metadata',
+      'attestation-id',
+      'attestation-url',
+      'attestation-bundle',
+      'signature-bundle',
+      'sbom-files',
+      'verify-commands'
+    ]
+  ],
   ['prune', null]
 ];
 for (const [stage, names] of stageOutputs) {
