@@ -31,6 +31,8 @@ export interface MetaResult {
   bake: BakeDefinitions;
   separators: { tags: string; labels: string; annotations: string };
   setOutputEnv: boolean;
+  /** The tag names a version rule made (semver, pep440, ref,event=tag): each names one release. */
+  versionTags: string[];
   /** Floating tags left on a higher release (floating-tags: highest). */
   held: HeldTag[];
   warnings: string[];
@@ -94,6 +96,7 @@ export function runMeta(inputs: MetaInputs, ctx: MetaContext): MetaResult {
     }),
     separators: { tags: inputs.sepTags, labels: inputs.sepLabels, annotations: inputs.sepAnnotations },
     setOutputEnv: inputs.settings.setOutputEnv,
+    versionTags: names.filter(name => version.releases?.has(name)),
     held,
     warnings,
     notices

@@ -26,6 +26,17 @@ export interface Version {
   floating: ReadonlyMap<string, FloatingTag>;
   /** Set when `latest` comes from flavor latest=auto on a release (a semver/pep440 rule's, or the pushed tag's). */
   latestFloating?: FloatingTag;
+  /**
+   * The values a version rule made: type=semver and type=pep440 patterns that do not float, and
+   * type=ref,event=tag. These name one release each, so they are never moved (`immutable-tags`).
+   */
+  releases?: ReadonlySet<string>;
+}
+
+/** Whether an entry's value names one release: a version pattern that does not float, or the pushed Git tag. */
+function namesRelease(tag: TagEntry, floats: boolean): boolean {
+  if (tag.type === 'semver' || tag.type === 'pep440') return !floats;
+  return tag.type === 'ref' && tag.attrs.event === 'tag';
 }
 
 const PROCESSORS: Record<TagType, TagProcessor> = {
@@ -87,6 +98,7 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
   let latestFloating: FloatingTag | undefined;
   // A value floats only when every entry that made it floats (null: some entry made it fixed).
   const floating = new Map<string, FloatingTag | null>();
+  const releases = new Set<string>();
   for (const tag of tags) {
     if (!enabled(tag, env)) continue;
     const candidate = PROCESSORS[tag.type](tag, env);
@@ -98,6 +110,7 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
     const floats = release?.scope
       ? { release: release.release, read: release.read, scope: release.scope }
       : null;
+    if (namesRelease(tag, floats !== null)) releases.add(value);
     if (!floats) floating.set(value, null);
     else if (!floating.has(value)) floating.set(value, floats);
     if (latest === undefined) {
@@ -107,5 +120,5 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
     }
   }
   const floatingOnly = new Map([...floating].filter((e): e is [string, FloatingTag] => e[1] !== null));
-  return { main, partial, latest: latest ?? false, floating: floatingOnly, latestFloating };
+  return { main, partial, latest: latest ?? false, floating: floatingOnly, latestFloating, releases };
 }

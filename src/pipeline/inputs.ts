@@ -4,9 +4,10 @@
  * prefix); build's tags, labels and annotations come from meta in-process.
  */
 import { booleanFrom, getInput, InputError, type InputSource } from '../common/runner.js';
+import { readImmutableTags, type ImmutableRule } from './immutable.js';
 
 export type Stage = 'meta' | 'login' | 'build' | 'prune';
-export const MODES = ['build', 'platform', 'merge'] as const;
+export const MODES = ['build', 'platform', 'merge', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
 
 const FROM_META = null;
@@ -45,6 +46,9 @@ export interface PipelineInputs {
   dockerhubUsername: string;
   dockerhubToken: string;
   prune: boolean;
+  /** mode promote: the image to publish ('' for this commit's `sha-<short>` image). */
+  source: string;
+  immutableTags: ImmutableRule;
 }
 
 export function readPipelineInputs(root: InputSource): PipelineInputs {
@@ -52,7 +56,20 @@ export function readPipelineInputs(root: InputSource): PipelineInputs {
   if (!MODES.includes(mode)) {
     throw new InputError(`Input "mode" must be one of ${MODES.join(', ')}, got "${mode}"`);
   }
+  const source = root('source');
+  if (source && mode !== 'promote') {
+    throw new InputError(
+      `Input "source" is set ("${source}") with mode "${mode}": only mode "promote" publishes an existing image (set mode: promote, or leave source empty to build)`
+    );
+  }
   const dockerhubUsername = root('dockerhub-username');
   const dockerhubToken = root('dockerhub-token');
-  return { mode, dockerhubUsername, dockerhubToken, prune: booleanFrom(root, 'prune', false) };
+  return {
+    mode,
+    dockerhubUsername,
+    dockerhubToken,
+    prune: booleanFrom(root, 'prune', false),
+    source,
+    immutableTags: readImmutableTags(root('immutable-tags'))
+  };
 }
