@@ -102,7 +102,9 @@ export async function pushContent(
     let changed = false;
     for (const entry of listed) {
       const next = withReferrer(bytes, entry, existing?.mediaType);
-      if (next) ((bytes = next), (changed = true));
+      if (!next) continue;
+      bytes = next;
+      changed = true;
     }
     if (changed && bytes) await client.putManifest(repository, tag, bytes, MediaType.ociIndex);
   }
