@@ -8,7 +8,7 @@
  * and a registry that refuses to move an immutable tag as Docker Hub does.
  */
 import { jest } from '@jest/globals';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { parseReference } from '../../src/common/reference.js';
 import { RegistryClient as OciClient } from '../../src/common/registry/client.js';
 import { attachArtifact } from '../../src/common/registry/referrers.js';
@@ -17,7 +17,7 @@ import { startCountingRegistry, type CountingRegistry } from '../support/countin
 import { startSigstore, type Sigstore } from '../support/sigstore/index.js';
 import { githubClaims } from '../support/sigstore/oidc.js';
 import { startAttestationsApi, type AttestationsApi } from '../support/sigstore/attestations-api.js';
-import { ensureVerifiers, verifyAttestation } from '../support/sigstore/cosign.js';
+import { ensureVerifiers, verifyAttestationAsync } from '../support/sigstore/cosign.js';
 import { buildContext, dockerConfig, ensureStack, PASSWORD, unique, USER } from '../fixtures/build/e2e.js';
 
 jest.setTimeout(600_000);
@@ -102,20 +102,33 @@ function step({ ref, sha, images, inputs = {}, extra = {} }: Run) {
 
 const RELEASE_TAGS = 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}\ntype=sha';
 
-function crane(...args: string[]): string {
-  return execFileSync(CRANE, [...args, '--insecure'], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_CONFIG: dockerConfig(auths()) }
-  }).trim();
+/** Runs a command without blocking this process: the front doors the command talks to are served here. */
+function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${file} ${args.join(' ')}: ${stderr}`)) : resolve(stdout.trim())
+    );
+  });
 }
 
-function imagetoolsDigest(ref: string): string {
-  const r = spawnSync('docker', ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}'], {
-    encoding: 'utf8',
-    env: { ...process.env, DOCKER_CONFIG: dockerConfig(auths()) }
+function crane(...args: string[]): Promise<string> {
+  return run(CRANE, [...args, '--insecure'], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DOCKER_CONFIG: dockerConfig(auths())
   });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return (JSON.parse(r.stdout) as { digest: string }).digest;
+}
+
+async function imagetoolsDigest(ref: string): Promise<string> {
+  const out = await run(
+    'docker',
+    ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}'],
+    {
+      ...process.env,
+      DOCKER_CONFIG: dockerConfig(auths())
+    }
+  );
+  return (JSON.parse(out) as { digest: string }).digest;
 }
 
 /** Requests a run made to a front door (from `since`). */
@@ -147,9 +160,9 @@ test('a branch build pushes the commit image; the tag push promotes that digest,
   });
   expect({ errors: branch.errors, code: branch.code }).toEqual({ errors: [], code: 0 });
   sourceDigest = branch.outputs.digest;
-  expect(crane('ls', src())).toContain(`sha256-${sourceDigest.slice(7)}`);
+  expect(await crane('ls', src())).toContain(`sha256-${sourceDigest.slice(7)}`);
   // A signature on the index and one on a platform image: artifact types the product does not know.
-  const index = JSON.parse(crane('manifest', `${src()}@${sourceDigest}`));
+  const index = JSON.parse(await crane('manifest', `${src()}@${sourceDigest}`));
   const amd64 = index.manifests.find(
     (m: { platform: { architecture: string } }) => m.platform.architecture === 'amd64'
   );
@@ -172,21 +185,21 @@ test('a branch build pushes the commit image; the tag push promotes that digest,
 
   for (const image of dst()) {
     for (const tag of ['1.2.3', '1.2', 'latest', `sha-${SHA.slice(0, 7)}`]) {
-      expect({ ref: `${image}:${tag}`, digest: crane('digest', `${image}:${tag}`) }).toEqual({
+      expect({ ref: `${image}:${tag}`, digest: await crane('digest', `${image}:${tag}`) }).toEqual({
         ref: `${image}:${tag}`,
         digest: sourceDigest
       });
-      expect(imagetoolsDigest(`${image}:${tag}`)).toBe(sourceDigest);
+      expect(await imagetoolsDigest(`${image}:${tag}`)).toBe(sourceDigest);
     }
     // Every referrer is there: the provenance bundle and the signature on the index, the signature on amd64.
-    const referrers = JSON.parse(crane('manifest', `${image}:sha256-${sourceDigest.slice(7)}`));
+    const referrers = JSON.parse(await crane('manifest', `${image}:sha256-${sourceDigest.slice(7)}`));
     const types = referrers.manifests.map((m: { artifactType: string }) => m.artifactType).sort();
     expect(types).toEqual([SIGNATURE_TYPE, 'application/vnd.example.signature.v1+json'].sort());
-    const onAmd64 = JSON.parse(crane('manifest', `${image}:sha256-${amd64.digest.slice(7)}`));
+    const onAmd64 = JSON.parse(await crane('manifest', `${image}:sha256-${amd64.digest.slice(7)}`));
     expect(onAmd64.manifests).toHaveLength(1);
   }
   // cosign verifies the provenance in the second registry against the stand-in's trusted root.
-  const verified = verifyAttestation(`${dst()[1]}@${sourceDigest}`, {
+  const verified = await verifyAttestationAsync(`${dst()[1]}@${sourceDigest}`, {
     trustedRoot: sigstore.trustedRootPath,
     identity: '^octo-org/hello-world/\\.github/workflows/release\\.yml@refs/heads/main$',
     dockerConfig: dockerConfig(auths())
@@ -269,7 +282,7 @@ test('a version tag never moves: another digest is refused in every mode before 
   );
   expect(build.stdout).not.toMatch(/docker-buildx build/);
   expect([...writes(ghcr, g), ...writes(hub, h)]).toEqual([]);
-  for (const image of dst()) expect(crane('digest', `${image}:1.2.3`)).toBe(sourceDigest);
+  for (const image of dst()) expect(await crane('digest', `${image}:1.2.3`)).toBe(sourceDigest);
 });
 
 test('mode build on a tag already released from this commit is a rerun: nothing built, the missing registry completed', async () => {
@@ -279,7 +292,7 @@ test('mode build on a tag already released from this commit is a rerun: nothing 
   expect({ errors: rerun.errors, code: rerun.code }).toEqual({ errors: [], code: 0 });
   expect(rerun.stdout).not.toMatch(/docker-buildx build/);
   expect(rerun.outputs.digest).toBe(sourceDigest);
-  expect(crane('digest', `${images[1]}:1.2.3`)).toBe(sourceDigest);
+  expect(await crane('digest', `${images[1]}:1.2.3`)).toBe(sourceDigest);
   expect(writes(ghcr, g)).toEqual([]);
   expect(rerun.summary).toMatch(/Rerun:/);
 });
@@ -296,7 +309,7 @@ test('a first attempt with the second registry down pushes no tag; the rerun com
   hub.down = false;
   expect(first.code).not.toBe(0);
   expect(first.errors.join('\n')).toMatch(/503/);
-  expect(crane('ls', images[0])).not.toContain('1.2.3');
+  expect(await crane('ls', images[0])).not.toContain('1.2.3');
   const g = ghcr.requests.length;
   const second = await step({
     ref: 'refs/tags/v1.2.3',
@@ -305,7 +318,7 @@ test('a first attempt with the second registry down pushes no tag; the rerun com
     inputs: { mode: 'promote', source: `${src()}@${sourceDigest}`, tags: RELEASE_TAGS }
   });
   expect({ errors: second.errors, code: second.code }).toEqual({ errors: [], code: 0 });
-  for (const image of images) expect(crane('digest', `${image}:1.2.3`)).toBe(sourceDigest);
+  for (const image of images) expect(await crane('digest', `${image}:1.2.3`)).toBe(sourceDigest);
   // The first registry got its content on the first attempt: on the rerun only its tags.
   const again = writes(ghcr, g);
   expect(again.every(r => r.method === 'PUT' && /\/manifests\/[^:]+$/.test(r.path))).toBe(true);
@@ -356,11 +369,11 @@ test('bad sources are refused before anything is pushed', async () => {
     `The default source ${dst()[0]}:sha-${sha(4).slice(0, 7)} is not in the registry`
   );
   expect(byDefault.errors.join('\n')).toContain('type=sha');
-  const artifact = JSON.parse(crane('manifest', `${src()}:sha256-${sourceDigest.slice(7)}`)).manifests[0]
-    .digest;
+  const artifact = JSON.parse(await crane('manifest', `${src()}:sha256-${sourceDigest.slice(7)}`))
+    .manifests[0].digest;
   const notImage = await promote({ source: `${src()}@${artifact}` });
   expect(notImage.errors.join('\n')).toMatch(/is an artifact attached to another manifest, not an image/);
-  const amd64 = JSON.parse(crane('manifest', `${src()}@${sourceDigest}`)).manifests[0].digest;
+  const amd64 = JSON.parse(await crane('manifest', `${src()}@${sourceDigest}`)).manifests[0].digest;
   const single = await promote({ source: `${src()}@${amd64}` });
   expect(single.errors.join('\n')).toMatch(
     /is a single-platform image, and "platforms" asks for linux\/amd64, linux\/arm64/
