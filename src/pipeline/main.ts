@@ -44,7 +44,7 @@ import { rootSecrets } from './secrets.js';
 import { immutableTagNames } from './immutable.js';
 import { clientsFor } from './promote/index.js';
 import { finishRerun, guardRelease, promoteSource, publish, type ReleaseRun } from './release.js';
-import { resolveSource } from './promote/index.js';
+import { planPromotion, resolveSource } from './promote/index.js';
 import { shortSha } from '../meta/expressions.js';
 
 /** Runs a stage's input reader so that its errors name the root action's input. */
@@ -215,8 +215,12 @@ export async function runPipeline(
   let digest = '';
   if (p.mode === 'promote' && sourceChoice) {
     const source = await resolveSource(sourceChoice, buildInputs.platforms, release.client);
-    await guardRelease(release, source.digest);
-    digest = (await publish(release, source, sourceChoice.text)).digest;
+    // The version tags and what each target holds are read at once; nothing is pushed before both.
+    const [, plans] = await Promise.all([
+      guardRelease(release, source.digest),
+      planPromotion(source, release, release.client)
+    ]);
+    digest = (await publish(release, source, sourceChoice.text, plans)).digest;
   } else if (p.mode !== 'platform' && pushing) {
     const guard = await guardRelease(release);
     if (guard.kind === 'rerun') {

@@ -18,6 +18,7 @@ import {
 import type { SourceChoice } from './promote/source.js';
 import { chooseSource } from './promote/source.js';
 import { promoteSummary } from './promote/summary.js';
+import type { TargetPlan } from './promote/plan.js';
 
 export interface ReleaseRun {
   images: string[];
@@ -50,9 +51,11 @@ export async function publish(
   run: ReleaseRun,
   source: ResolvedSource,
   text: string,
+  planned?: TargetPlan[],
   rerun?: string
 ): Promise<PromoteResult> {
-  const plans = await planPromotion(source, run, run.client);
+  const plans = planned ?? (await planPromotion(source, run, run.client));
+  info(`Checked ${plans.length} targets: ${plans.map(p => p.target.image).join(', ')}`);
   const result = await runPromotion(source, plans, run.client);
   appendSummary(promoteSummary({ source: text, digest: result.digest, plans: result.plans, rerun }));
   setOutput('digest', result.digest);
@@ -76,5 +79,5 @@ export async function finishRerun(
   const note =
     `Rerun: ${guard.existing.map(l => `${l.image}:${l.tag}`).join(', ')} already point to ${guard.digest}, ` +
     'an image of this commit; nothing was built, the registries and tags the earlier attempt did not reach get that digest.';
-  return publish(run, source, text, note);
+  return publish(run, source, text, undefined, note);
 }

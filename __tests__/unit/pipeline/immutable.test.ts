@@ -91,6 +91,7 @@ describe('guardTags', () => {
       `an image of commit ${'2'.repeat(40)}, and this run builds commit ${SHA}`
     );
     expect(() => guardTags([at('r1/app', A, '')], { sha: SHA })).toThrow(/names no commit/);
+    expect(() => guardTags([at('r1/app', A, '')], { sha: '' })).toThrow(/GITHUB_SHA is empty/);
   });
   test('build: an image of this commit is a rerun from its digest; two digests of it are refused', () => {
     expect(guardTags([at('r1/app', A, SHA), at('r2/app')], { sha: SHA })).toMatchObject({

@@ -1,4 +1,4 @@
-import type { ImageGraph } from '../../../src/pipeline/promote/graph.js';
+import { pushOrder, type ImageGraph, type GraphManifest } from '../../../src/pipeline/promote/graph.js';
 import { planTarget, targetsOf, totals } from '../../../src/pipeline/promote/plan.js';
 import { sourceProblem, chooseSource, missingSource } from '../../../src/pipeline/promote/source.js';
 import { tagRefusal } from '../../../src/pipeline/promote/apply.js';
@@ -118,4 +118,41 @@ test("a registry's refusal to move a tag names the tag, the repository and Docke
   );
   expect(text).toContain('tag mutability setting on Docker Hub');
   expect(text).toContain('403 DENIED');
+});
+
+test('push order: entries before their index, referrers after their subject', () => {
+  const node = (digest: string, doc: object): GraphManifest => ({
+    digest,
+    mediaType: 'x',
+    bytes: Buffer.from(''),
+    parsed: parseManifest(JSON.stringify(doc))
+  });
+  const image = { config: { digest: d('a'), size: 1 }, layers: [] };
+  const index = node(d('0'), {
+    manifests: [
+      { digest: d('1'), size: 1 },
+      { digest: d('2'), size: 1 }
+    ]
+  });
+  const found = new Map([
+    [d('0'), index],
+    [d('1'), node(d('1'), image)],
+    [d('2'), node(d('2'), image)],
+    [d('3'), node(d('3'), { ...image, subject: { digest: d('0'), size: 1 } })],
+    [d('4'), node(d('4'), { ...image, subject: { digest: d('1'), size: 1 } })],
+    [d('5'), node(d('5'), { ...image, subject: { digest: d('3'), size: 1 } })]
+  ]);
+  const referrers = new Map([
+    [d('0'), [{ mediaType: 'x', digest: d('3'), size: 1 }]],
+    [d('1'), [{ mediaType: 'x', digest: d('4'), size: 1 }]],
+    [d('3'), [{ mediaType: 'x', digest: d('5'), size: 1 }]]
+  ]);
+  expect(pushOrder(d('0'), found, referrers).map(m => m.digest)).toEqual([
+    d('1'),
+    d('4'),
+    d('2'),
+    d('0'),
+    d('3'),
+    d('5')
+  ]);
 });

@@ -16,7 +16,7 @@ import type { ImageGraph } from './graph.js';
 import { type Repo, type Target, type TargetPlan, type TargetState, withMountDeclined } from './plan.js';
 
 /** Blobs streamed across registries at once. */
-const COPIES_AT_ONCE = 4;
+const COPIES_AT_ONCE = 8;
 
 export interface Endpoint {
   client: RegistryClient;
@@ -83,13 +83,19 @@ export async function pushContent(
     streamBlob({ client: source.client, repository: source.repo.repository }, { client, repository }, b)
   );
   const byDigest = new Map(graph.manifests.map(m => [m.digest, m]));
-  for (const step of plan.manifests) {
-    if (step.action !== 'put') continue;
-    const m = byDigest.get(step.digest)!;
+  const put = async (digest: string) => {
+    const m = byDigest.get(digest)!;
     const res = await putManifest(client, repository, m.digest, m.bytes, m.mediaType);
     if (!res.ok) throw await registryError(res, `PUT ${repository}@${m.digest}`);
     await drain(res);
-  }
+  };
+  // Image manifests that refer to nothing at once, then the indexes and referrers in order.
+  const pending = plan.manifests
+    .filter(step => step.action === 'put')
+    .map(step => byDigest.get(step.digest)!);
+  const leaf = (m: (typeof pending)[number]) => m.parsed.kind === 'image' && !m.parsed.subject;
+  await mapLimit(pending.filter(leaf), 16, m => put(m.digest));
+  for (const m of pending.filter(m => !leaf(m))) await put(m.digest);
   // Referrers: a registry with the referrers API lists them by their subject; any other gets the
   // `sha256-<hex>` tag with every referrer the source lists added.
   for (const [subject, listed] of graph.referrers) {

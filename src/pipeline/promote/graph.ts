@@ -31,12 +31,36 @@ export interface ImageGraph {
   referrers: Map<string, Descriptor[]>;
 }
 
+/**
+ * Push order (pure): each manifest after the manifests it lists and after its subject, otherwise
+ * in the order they were found from the root.
+ */
+export function pushOrder(
+  root: string,
+  found: ReadonlyMap<string, GraphManifest>,
+  referrers: ReadonlyMap<string, Descriptor[]>
+): GraphManifest[] {
+  const order: GraphManifest[] = [];
+  const placed = new Set<string>();
+  const place = (d: string): void => {
+    const m = found.get(d);
+    if (!m || placed.has(d)) return;
+    placed.add(d);
+    for (const child of m.parsed.manifests) place(child.digest);
+    order.push(m);
+    for (const r of referrers.get(d) ?? []) place(r.digest);
+  };
+  place(root);
+  return order;
+}
+
+/** Reads the graph, the manifests of each level at once. */
 export async function readGraph(
   client: RegistryClient,
   repository: string,
   digest: string
 ): Promise<ImageGraph> {
-  const manifests: GraphManifest[] = [];
+  const found = new Map<string, GraphManifest>();
   const referrers = new Map<string, Descriptor[]>();
   const seen = new Set<string>();
   const visit = async (d: string, subject?: string): Promise<void> => {
@@ -44,22 +68,27 @@ export async function readGraph(
     seen.add(d);
     if (seen.size > GRAPH_MAX_MANIFESTS)
       throw new Error(`${repository}@${digest} refers to more than ${GRAPH_MAX_MANIFESTS} manifests`);
-    const found = await client.getManifest(repository, d);
-    if (!found) throw new Error(`${repository}@${d} is listed but not in the registry`);
-    const parsed = parseManifest(found.bytes, found.mediaType);
-    for (const child of parsed.manifests) await visit(child.digest);
-    manifests.push({
+    const [manifest, listed] = await Promise.all([
+      client.getManifest(repository, d),
+      listReferrers(client, repository, d)
+    ]);
+    if (!manifest) throw new Error(`${repository}@${d} is listed but not in the registry`);
+    const parsed = parseManifest(manifest.bytes, manifest.mediaType);
+    found.set(d, {
       digest: d,
-      mediaType: parsed.mediaType || found.mediaType,
-      bytes: found.bytes,
+      mediaType: parsed.mediaType || manifest.mediaType,
+      bytes: manifest.bytes,
       parsed,
       ...(subject ? { subject } : {})
     });
-    const listed = await listReferrers(client, repository, d);
     if (listed.descriptors.length > 0) referrers.set(d, listed.descriptors);
-    for (const r of listed.descriptors) await visit(r.digest, d);
+    await Promise.all([
+      ...parsed.manifests.map(child => visit(child.digest)),
+      ...listed.descriptors.map(r => visit(r.digest, d))
+    ]);
   };
   await visit(digest);
+  const manifests = pushOrder(digest, found, referrers);
   const blobs = new Map<string, Descriptor>();
   for (const m of manifests) for (const b of m.parsed.blobs) if (!blobs.has(b.digest)) blobs.set(b.digest, b);
   return { digest, manifests, blobs: [...blobs.values()], referrers };

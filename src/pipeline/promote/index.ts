@@ -72,6 +72,12 @@ export async function resolveSource(
   const problem = sourceProblem(choice.text, found.digest, parsed, platforms);
   if (problem) throw new Error(`Input "source": ${problem}`);
   const graph = await readGraph(c, repo.repository, found.digest);
+  const bytes = graph.blobs.reduce((sum, b) => sum + b.size, 0);
+  const referrers = [...graph.referrers.values()].reduce((n, list) => n + list.length, 0);
+  info(
+    `Source ${choice.text} is ${found.digest}: ${graph.manifests.length} manifests (${referrers} of them referrers), ` +
+      `${graph.blobs.length} blobs (${bytesText(bytes)})`
+  );
   return { repo, digest: found.digest, graph };
 }
 
