@@ -20,8 +20,16 @@ function rootName(stage, name) {
 const own = {
   mode: {
     description:
-      'build: one multi-platform build pushed to every registry. platform: build the one platform in `platforms` and push it under a run-scoped handoff tag (a matrix job per platform). merge: join the platform images of this run into one index with every tag, in every registry (where the platform jobs pushed nothing, as on a pull request, it only says so)',
+      'build: one multi-platform build pushed to every registry. platform: build the one platform in `platforms` and push it under a run-scoped handoff tag (a matrix job per platform). merge: join the platform images of this run into one index with every tag, in every registry (where the platform jobs pushed nothing, as on a pull request, it only says so). promote: no build; point every tag in every registry at the digest of `source` (index, platform images, blobs, attestations, signatures and other referrers)',
     default: 'build'
+  },
+  source: {
+    description:
+      "mode promote: the image to publish, by tag or digest (default this commit's image as a branch build pushed it: <first image>:sha-<short sha>, which needs type=sha in the branch build's tags)"
+  },
+  'immutable-tags': {
+    description:
+      'Tags that never move, checked in every registry before anything is pushed: one at another image is refused, one at this image (or, for a build, an image of this commit) is a rerun that completes what is missing. Default: the tags of type=semver, type=pep440 and type=ref,event=tag; none: no check; or tag names (* for any run of characters), comma- or newline-separated'
   },
   'dockerhub-username': {
     description: 'Docker Hub user: also log in to Docker Hub and push docker.io/<user>/<repo>'

@@ -105,7 +105,8 @@ test('platform jobs push only handoff tags; the merge makes one index with every
 });
 
 test('a merge whose platform image is missing fails naming the platform and the image', async () => {
-  const merged = await step('merge', 'linux/amd64,linux/s390x');
+  // The v2.0.0 of the test above is there already: the version tag check is off for this one.
+  const merged = await step('merge', 'linux/amd64,linux/s390x', { 'immutable-tags': 'none' });
   expect(merged.code).toBe(1);
   expect(merged.errors.join('\n')).toContain(`No linux/s390x image of this run in ${GHCR}/${repo}`);
 });

@@ -7,11 +7,19 @@
  * (answer-size.ts): `maxBytes` of the request, else the fetch's own.
  */
 import type http from 'node:http';
+import { Readable } from 'node:stream';
 import { ANSWER_MAX_BYTES, endpointOf, readAtMost } from './answer-size.js';
 import { Routes } from './proxy.js';
 
-/** A fetch's options, plus the most bytes of the answer's body to read. */
-export type FetchInit = RequestInit & { maxBytes?: number };
+/**
+ * A fetch's options, plus the most bytes of the answer's body to read, or `stream` for a body the
+ * caller reads itself (a blob copied on to another registry); a request body may be a stream.
+ */
+export type FetchInit = Omit<RequestInit, 'body'> & {
+  body?: RequestInit['body'] | Readable;
+  maxBytes?: number;
+  stream?: boolean;
+};
 
 export type FetchLike = (url: string, init?: FetchInit) => Promise<Response>;
 
@@ -31,12 +39,12 @@ function plainHeaders(headers: RequestInit['headers']): Record<string, string> {
   return Object.fromEntries(new Headers(headers ?? {}).entries());
 }
 
-type Body = string | Buffer | Uint8Array | undefined;
+type Body = string | Buffer | Uint8Array | Readable | undefined;
 
-function bodyOf(init: RequestInit): Body {
+function bodyOf(init: FetchInit): Body {
   const body = init.body;
   if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (typeof body === 'string' || body instanceof Uint8Array || body instanceof Readable) return body;
   if (body instanceof ArrayBuffer) return Buffer.from(body);
   throw new TypeError('request bodies are strings or bytes');
 }
@@ -57,12 +65,23 @@ export function keepAliveFetch(
     headers: Record<string, string>,
     body: Body,
     limit: number,
-    signal?: AbortSignal | null
+    signal?: AbortSignal | null,
+    stream = false
   ) =>
     new Promise<Response>((resolve, reject) => {
       const req = routes.request(url, { method, headers, signal: signal ?? undefined }, res => {
         const status = res.statusCode ?? 502;
         const empty = method === 'HEAD' || NULL_BODY.has(status);
+        if (stream && !empty && status < 300) {
+          const response = new Response(Readable.toWeb(res) as ReadableStream, {
+            status,
+            statusText: res.statusMessage,
+            headers: toHeaders(res.headers)
+          });
+          Object.defineProperty(response, 'url', { value: url.href });
+          resolve(response);
+          return;
+        }
         readAtMost(
           res,
           empty ? Infinity : limit,
@@ -79,7 +98,10 @@ export function keepAliveFetch(
         }, reject);
       });
       req.on('error', reject);
-      req.end(body);
+      if (body instanceof Readable) {
+        body.on('error', err => req.destroy(err));
+        body.pipe(req);
+      } else req.end(body);
     });
   return async (input, init = {}) => {
     let url = new URL(input);
@@ -87,7 +109,7 @@ export function keepAliveFetch(
     let headers = plainHeaders(init.headers);
     let body = bodyOf(init);
     for (let hops = 0; ; hops++) {
-      const res = await once(url, method, headers, body, init.maxBytes ?? maxBytes, init.signal);
+      const res = await once(url, method, headers, body, init.maxBytes ?? maxBytes, init.signal, init.stream);
       const location = res.headers.get('location');
       if (!REDIRECT.has(res.status) || !location || init.redirect === 'manual' || hops >= MAX_REDIRECTS)
         return res;

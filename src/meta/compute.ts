@@ -71,6 +71,7 @@ export function computeMeta(inputs: MetaInputs, ctx: MetaContext): MetaResult {
     }),
     separators: { tags: inputs.sepTags, labels: inputs.sepLabels, annotations: inputs.sepAnnotations },
     setOutputEnv: inputs.settings.setOutputEnv,
+    versionTags: names.filter(name => version.releases?.has(name)),
     held,
     warnings,
     notices

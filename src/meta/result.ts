@@ -16,6 +16,8 @@ export interface MetaResult {
   bake: BakeDefinitions;
   separators: { tags: string; labels: string; annotations: string };
   setOutputEnv: boolean;
+  /** The tag names a version rule made (semver, pep440, ref,event=tag): each names one release. */
+  versionTags: string[];
   /** Floating tags left on a higher release (floating-tags: highest). */
   held: HeldTag[];
   warnings: string[];

@@ -17,6 +17,12 @@ import { semverTag } from './tags/semver.js';
 import { shaTag } from './tags/sha.js';
 import type { FloatingTag, TagEnv, TagProcessor, Version } from './tags/types.js';
 
+/** Whether an entry's value names one release: a version pattern that does not float, or the pushed Git tag. */
+function namesRelease(tag: TagEntry, floats: boolean): boolean {
+  if (tag.type === 'semver' || tag.type === 'pep440') return !floats;
+  return tag.type === 'ref' && tag.attrs.event === 'tag';
+}
+
 const PROCESSORS: Record<TagType, TagProcessor> = {
   schedule,
   semver: semverTag,
@@ -76,6 +82,7 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
   let latestFloating: FloatingTag | undefined;
   // A value floats only when every entry that made it floats (null: some entry made it fixed).
   const floating = new Map<string, FloatingTag | null>();
+  const releases = new Set<string>();
   for (const tag of tags) {
     if (!enabled(tag, env)) continue;
     const candidate = PROCESSORS[tag.type](tag, env);
@@ -87,6 +94,7 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
     const floats = release?.scope
       ? { release: release.release, read: release.read, scope: release.scope }
       : null;
+    if (namesRelease(tag, floats !== null)) releases.add(value);
     if (!floats) floating.set(value, null);
     else if (!floating.has(value)) floating.set(value, floats);
     if (latest === undefined) {
@@ -96,5 +104,5 @@ export function computeVersion(tags: TagEntry[], env: TagEnv): Version {
     }
   }
   const floatingOnly = new Map([...floating].filter((e): e is [string, FloatingTag] => e[1] !== null));
-  return { main, partial, latest: latest ?? false, floating: floatingOnly, latestFloating };
+  return { main, partial, latest: latest ?? false, floating: floatingOnly, latestFloating, releases };
 }

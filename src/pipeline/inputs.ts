@@ -4,9 +4,10 @@
  * prefix); build's tags, labels and annotations come from meta in-process.
  */
 import { booleanFrom, getInput, InputError, type InputSource } from '../common/runner.js';
+import { readImmutableTags, type ImmutableRule } from './immutable.js';
 
 export type Stage = 'meta' | 'login' | 'build' | 'prune';
-export const MODES = ['build', 'platform', 'merge'] as const;
+export const MODES = ['build', 'platform', 'merge', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
 
 const FROM_META = null;
@@ -47,12 +48,22 @@ export interface PipelineInputs {
   /** The Docker OIDC connection: `dockerhub-oidc-connection-id`, else DOCKERHUB_OIDC_CONNECTIONID. */
   dockerConnection: string;
   prune: boolean;
+  /** mode promote: the image to publish ('' for this commit's `sha-<short>` image). */
+  source: string;
+  immutableTags: ImmutableRule;
 }
 
 export function readPipelineInputs(root: InputSource, env: NodeJS.ProcessEnv = process.env): PipelineInputs {
   const mode = (root('mode') || 'build') as Mode;
   if (!MODES.includes(mode)) {
     throw new InputError(`Input "mode" must be one of ${MODES.join(', ')}, got "${mode}"`, ['mode']);
+  }
+  const source = root('source');
+  if (source && mode !== 'promote') {
+    throw new InputError(
+      `Input "source" is set ("${source}") with mode "${mode}": only mode "promote" publishes an existing image (set mode: promote, or leave source empty to build)`,
+      ['source', 'mode']
+    );
   }
   const dockerhubUsername = root('dockerhub-username');
   const dockerhubToken = root('dockerhub-token');
@@ -63,6 +74,8 @@ export function readPipelineInputs(root: InputSource, env: NodeJS.ProcessEnv = p
     dockerhubUsername,
     dockerhubToken,
     dockerConnection,
-    prune: booleanFrom(root, 'prune', false)
+    prune: booleanFrom(root, 'prune', false),
+    source,
+    immutableTags: readImmutableTags(root('immutable-tags'))
   };
 }

@@ -43,6 +43,11 @@ import { pruneFailed } from './prune-failure.js';
 import { rootSecrets } from './secrets.js';
 import { readScanInputs } from '../scan/inputs.js';
 import { scanPushed, scanRefused } from './scan.js';
+import { immutableTagNames } from './immutable.js';
+import { clientsFor } from './promote/index.js';
+import { finishRerun, guardRelease, promoteSource, publish, type ReleaseRun } from './release.js';
+import { planPromotion, resolveSource } from './promote/index.js';
+import { shortSha } from '../meta/expressions.js';
 
 /** Runs a stage's input reader so that its errors name the root action's input. */
 function named<T>(stage: Stage, read: () => T): T {
@@ -81,7 +86,8 @@ export async function runPipeline(
     metaFace.read(stageSource(root, 'meta', { ...images, ...floating }), ctx)
   );
   const buildInputs = named('build', () => readBuildInputs(stageSource(root, 'build')));
-  const build = p.mode === 'merge' ? undefined : buildInputs;
+  // merge and promote build nothing: build's inputs give the platforms only.
+  const build = p.mode === 'merge' || p.mode === 'promote' ? undefined : buildInputs;
   if (p.mode === 'platform' && buildInputs.platforms.length !== 1) {
     throw new InputError(
       `Input "platforms" must name exactly one platform with mode "platform", got "${buildInputs.platforms.join(',')}"`,
@@ -97,9 +103,10 @@ export async function runPipeline(
   }
   if (build) named('build', () => checkLocalPaths(build, cwd));
 
-  // mode: platform never attests: its image is a hand-off, not a release.
+  // mode: platform never attests: its image is a hand-off, not a release. A promotion carries the
+  // source's own attestations and signatures over.
   const attest: AttestInputs =
-    p.mode === 'platform'
+    p.mode === 'platform' || p.mode === 'promote'
       ? { attest: 'false', sign: 'false', githubToken: '' }
       : named('build', () => readAttestInputs(stageSource(root, 'build')));
   checkAttestable(attest.attest, env);
@@ -148,6 +155,11 @@ export async function runPipeline(
     : undefined;
 
   const pushing = decided.push;
+  // mode promote: the source, checked as an input before any login.
+  const sourceChoice =
+    p.mode === 'promote'
+      ? promoteSource(p.source, meta.images, shortSha(ctx.sha, metaInputs.settings.shortShaLength))
+      : undefined;
   // Prune only after a push, never a platform's hand-off, and only packages this run pushed.
   const pruning = pruneChoice !== undefined && pushing && p.mode !== 'platform';
   if (pruning && pruneChoice.skip) notice(pruneChoice.skip);
@@ -182,22 +194,51 @@ export async function runPipeline(
       : undefined;
 
   // 3. Log in, build or merge, prune.
-  if (!decided.build || (p.mode === 'merge' && !decided.push)) {
+  if (!decided.build || ((p.mode === 'merge' || p.mode === 'promote') && !decided.push)) {
     // Nothing is built or merged: one notice says why, and no login, build or prune happens.
-    if (p.mode === 'merge') {
+    if (p.mode === 'promote') {
+      notice(`Nothing to promote: ${decided.reason}`);
+      setOutput('digest', '');
+    } else if (p.mode === 'merge') {
       notice(`Nothing to merge: the platform jobs of this run pushed no image (${decided.reason})`);
       setOutput('digest', '');
     } else notice(decided.reason);
     setOutput('images', '');
     return;
   }
-  if (decided.warning && p.mode === 'merge') warning(decided.warning);
+  if (decided.warning && (p.mode === 'merge' || p.mode === 'promote')) warning(decided.warning);
   for (const skipped of pulls?.skipped ?? []) info(`Not logging in to ${skipped}`);
   if (pulls && loginInputs) info('Logging in for pulls only: this run pushes nothing');
   if (loginInputs) await runLogin(loginInputs);
 
+  // Version tags never move: looked up in every registry before anything is pushed anywhere.
+  const release: ReleaseRun = {
+    images: meta.images,
+    tags: meta.tags,
+    immutable: immutableTagNames(p.immutableTags, meta.tagNames, meta.versionTags),
+    sha: ctx.sha,
+    env,
+    client: clientsFor(env)
+  };
   let digest = '';
-  if (p.mode === 'merge') {
+  if (p.mode === 'promote' && sourceChoice) {
+    const source = await resolveSource(sourceChoice, buildInputs.platforms, release.client);
+    // The version tags and what each target holds are read at once; nothing is pushed before both.
+    const [, plans] = await Promise.all([
+      guardRelease(release, source.digest),
+      planPromotion(source, release, release.client)
+    ]);
+    digest = (await publish(release, source, sourceChoice.text, plans)).digest;
+  } else if (p.mode !== 'platform' && pushing) {
+    const guard = await guardRelease(release);
+    if (guard.kind === 'rerun') {
+      const expected = p.mode === 'merge' ? platforms : buildInputs.platforms;
+      digest = (await finishRerun(release, guard, expected)).digest;
+    }
+  }
+  if (digest) {
+    // published (a promotion, or a rerun finished): nothing to build or merge
+  } else if (p.mode === 'merge') {
     prepareAttest(attest, true, env);
     const merged = await runMerge({
       images: meta.images,

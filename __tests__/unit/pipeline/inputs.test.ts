@@ -41,15 +41,39 @@ describe('root inputs', () => {
     expect(stageSource(from, 'meta', { images: 'ghcr.io/o/r' })('images')).toBe('ghcr.io/o/r');
   });
 
+  const NEW = { source: '', immutableTags: { kind: 'version' } };
   test.each([
     [
       { mode: 'merge' },
-      { mode: 'merge', dockerhubUsername: '', dockerhubToken: '', dockerConnection: '', prune: false }
+      { mode: 'merge', dockerhubUsername: '', dockerhubToken: '', dockerConnection: '', prune: false, ...NEW }
     ],
-    [{}, { mode: 'build', dockerhubUsername: '', dockerhubToken: '', dockerConnection: '', prune: false }],
+    [
+      {},
+      { mode: 'build', dockerhubUsername: '', dockerhubToken: '', dockerConnection: '', prune: false, ...NEW }
+    ],
     [
       { 'dockerhub-username': 'u', 'dockerhub-token': 't', prune: 'true' },
-      { mode: 'build', dockerhubUsername: 'u', dockerhubToken: 't', dockerConnection: '', prune: true }
+      {
+        mode: 'build',
+        dockerhubUsername: 'u',
+        dockerhubToken: 't',
+        dockerConnection: '',
+        prune: true,
+        ...NEW
+      }
+    ],
+    [
+      { mode: 'promote', source: 'ghcr.io/o/app:sha-1234567', 'immutable-tags': 'none' },
+      {
+        ...NEW,
+        mode: 'promote',
+        dockerhubUsername: '',
+        dockerhubToken: '',
+        dockerConnection: '',
+        prune: false,
+        source: 'ghcr.io/o/app:sha-1234567',
+        immutableTags: { kind: 'none' }
+      }
     ]
   ])('pipeline inputs %j', (values, expected) => {
     const source = (name: string) => (values as Record<string, string>)[name] ?? '';
@@ -57,7 +81,9 @@ describe('root inputs', () => {
   });
 
   test.each([
-    [{ mode: 'fast' }, 'Input "mode" must be one of build, platform, merge, got "fast"'],
+    [{ mode: 'fast' }, 'Input "mode" must be one of build, platform, merge, promote, got "fast"'],
+    [{ source: 'ghcr.io/o/app:1' }, 'Input "source" is set ("ghcr.io/o/app:1") with mode "build"'],
+    [{ mode: 'merge', source: 'ghcr.io/o/app:1' }, 'only mode "promote" publishes an existing image'],
     [{ prune: 'yes' }, 'Input "prune" must be true or false, got "yes"']
   ])('bad pipeline inputs %j', (values, message) => {
     const source = (name: string) => (values as Record<string, string>)[name] ?? '';

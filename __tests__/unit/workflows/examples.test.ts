@@ -13,7 +13,8 @@
  * where this project's actions run):
  * - pushing (the root action except `push: false`, the build stage with `push` not false) to GHCR
  *   needs `packages: write`;
- * - a push that is not a `mode: platform` hand-off is signed unless `attest: false`: it needs
+ * - a push that is not a `mode: platform` hand-off or a `mode: promote` (which carries the source's
+ *   own attestations over) is signed unless `attest: false`: it needs
  *   `id-token: write` and `attestations: write`;
  * - a prune (the prune stage, or the root action with `prune: true`) with the job's token needs
  *   `packages: write` to delete, `packages: read` for a dry run;
@@ -145,7 +146,7 @@ function needs(action: string, w: With | undefined): Need[] {
       : /ghcr\.io/.test(text(w, 'tags'));
   if (action === 'root') out.push({ scope: 'contents', level: 'read', why: 'meta reads the repository' });
   if (pushes && ghcr) out.push({ scope: 'packages', level: 'write', why: 'push to GHCR' });
-  if (pushes && text(w, 'mode') !== 'platform' && text(w, 'attest') !== 'false') {
+  if (pushes && !['platform', 'promote'].includes(text(w, 'mode')) && text(w, 'attest') !== 'false') {
     out.push({ scope: 'id-token', level: 'write', why: 'sign' });
     out.push({ scope: 'attestations', level: 'write', why: 'store the attestation' });
   }

@@ -6,6 +6,7 @@
  * bounded: a manifest up to the spec's 4 MiB, other answers up to 16 MiB, a tag list up to
  * `TAG_PAGES_MAX` pages, never the same page twice.
  */
+import { Readable } from 'node:stream';
 import { AnswerTooLarge, MANIFEST_MAX_BYTES } from '../answer-size.js';
 import { PageWalk, parseLinkHeader } from '../pages.js';
 import { registryBaseUrl } from '../reference.js';
@@ -116,8 +117,18 @@ export class RegistryClient {
     method: string,
     repository: string,
     path: string,
-    init: { headers?: Record<string, string>; body?: Buffer; maxBytes?: number } = {}
+    init: {
+      headers?: Record<string, string>;
+      /** A stream is sent once: a request with one is not retried. */
+      body?: Buffer | Readable;
+      maxBytes?: number;
+      /** The caller reads the body as a stream (no size limit: a blob copied on). */
+      stream?: boolean;
+      /** This request's own time limit (a blob streamed through takes longer than an API call). */
+      timeoutMs?: number;
+    } = {}
   ): Promise<Response> {
+    const once = init.body instanceof Readable;
     const url = path.startsWith('http') ? path : `${this.baseUrl}/v2/${repository}/${path}`;
     const own = new URL(url).origin === this.origin;
     const scope = scopeFor(repository, actionFor(method));
@@ -130,25 +141,26 @@ export class RegistryClient {
         let res: Response;
         try {
           this.requests++;
-          const signal = AbortSignal.timeout(this.timeoutMs);
+          const signal = AbortSignal.timeout(init.timeoutMs ?? this.timeoutMs);
           res = await this.fetcher(url, {
             method,
             headers,
             body: init.body,
             redirect: 'follow',
             signal,
-            ...(init.maxBytes ? { maxBytes: init.maxBytes } : {})
+            ...(init.maxBytes ? { maxBytes: init.maxBytes } : {}),
+            ...(init.stream ? { stream: true } : {})
           });
         } catch (err) {
           // an answer larger than the client reads is no transient failure
           if (err instanceof AnswerTooLarge) throw err;
-          if (attempt < this.retries) {
+          if (attempt < this.retries && !once) {
             await sleep(this.retryDelayMs * 2 ** attempt);
             continue;
           }
           throw new RegistryError(`${method} ${url}: ${errorMessage(err)}`, 0);
         }
-        if (res.status === 401 && own && !reauthorized) {
+        if (res.status === 401 && own && !reauthorized && !once) {
           const challenge = parseChallenges(res.headers.get('www-authenticate') ?? '')[0];
           await drain(res);
           if (!challenge) throw new RegistryError(`${method} ${url}: 401 without a challenge`, 401);
@@ -158,7 +170,7 @@ export class RegistryClient {
           attempt--;
           continue;
         }
-        if (RETRY_STATUS.has(res.status) && attempt < this.retries) {
+        if (RETRY_STATUS.has(res.status) && attempt < this.retries && !once) {
           await drain(res);
           const retryAfter = Number(res.headers.get('retry-after'));
           await sleep(retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : this.retryDelayMs * 2 ** attempt);

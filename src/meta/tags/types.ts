@@ -74,4 +74,9 @@ export interface Version {
   floating: ReadonlyMap<string, FloatingTag>;
   /** Set when `latest` comes from flavor latest=auto on a release (a semver/pep440 rule's, or the pushed tag's). */
   latestFloating?: FloatingTag;
+  /**
+   * The values a version rule made: type=semver and type=pep440 patterns that do not float, and
+   * type=ref,event=tag. These name one release each, so they are never moved (`immutable-tags`).
+   */
+  releases?: ReadonlySet<string>;
 }
