@@ -69,6 +69,7 @@ function release(r: Release = {}): Promise<StepResult & { post?: StepResult }> {
       platforms: 'linux/amd64',
       cache: 'none',
       attest: 'false',
+      sign: 'false',
       tags: 'type=semver,pattern={{version}}',
       ...r.inputs
     },
