@@ -8,8 +8,7 @@ import { InputError } from '../common/errors.js';
 import type { RunContext } from '../common/run-context.js';
 import { booleanFrom, type InputSource } from '../common/runner.js';
 import { checkRegistry } from '../common/reference.js';
-import { CONNECTION_ENV, readLifetime, takesDockerOidc } from './docker-oidc.js';
-import { checkDockerConnection } from './root-logins.js';
+import { checkDockerConnection, CONNECTION_ENV, readLifetime, takesDockerOidc } from './docker-oidc.js';
 import {
   checkIdToken,
   checkListedOnce,
@@ -22,7 +21,7 @@ import {
 } from './targets.js';
 
 /** The login stage run as its own step: its logins, every one checked. */
-export interface StageLoginInputs {
+interface StageLoginInputs {
   kind: 'stage';
   logins: LoginTarget[];
   logout: boolean;

@@ -23,9 +23,9 @@ import { mintDockerToken, type OidcConnection } from './docker-oidc.js';
 import { scopedConfigDir } from './scope.js';
 import type { LoginTarget } from './targets.js';
 
-export const LOGIN_STATE = 'login';
+const LOGIN_STATE = 'login';
 
-export interface LoggedIn {
+interface LoggedIn {
   registry: string;
   /** The state entry holding the credentials the config held for this registry before. */
   restore?: string;

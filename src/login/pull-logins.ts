@@ -9,7 +9,7 @@ import { isGhcr } from '../common/reference.js';
 import { takesDockerOidc } from './docker-oidc.js';
 import type { LoginForm } from './targets.js';
 
-export interface PullLoginFacts {
+interface PullLoginFacts {
   githubToken: string;
   actor: string;
   /** The event builds the repository's own code (common/trust.ts). */
@@ -18,7 +18,7 @@ export interface PullLoginFacts {
   dockerConnection: boolean;
 }
 
-export interface PullLogins {
+interface PullLogins {
   entries: LoginForm[];
   /** Registries left out, with why, for one log line each. */
   skipped: string[];

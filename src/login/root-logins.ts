@@ -6,7 +6,6 @@
  */
 import { InputError } from '../common/errors.js';
 import { authKey, registryOf } from '../common/reference.js';
-import { checkConnectionId } from './docker-oidc.js';
 import type { RootLoginInputs } from './inputs.js';
 import type { LoginForm } from './targets.js';
 
@@ -46,22 +45,6 @@ export function checkDockerHubPair(username: string, token: string, connection =
     'dockerhub-username',
     'dockerhub-token'
   ]);
-}
-
-/**
- * What is wrong with the Docker OIDC inputs whatever the event: both a token and a connection, or
- * a connection id that is no UUID (neither is a secret worth hiding: the token is not quoted).
- */
-export function checkDockerConnection(token: string, input: string, fromEnv: string): void {
-  if (token && input) {
-    throw new InputError(
-      'Inputs "dockerhub-token" and "dockerhub-oidc-connection-id" both give the Docker Hub login: a token or an OIDC connection, not both',
-      ['dockerhub-token', 'dockerhub-oidc-connection-id']
-    );
-  }
-  if (input)
-    checkConnectionId(input, 'Input "dockerhub-oidc-connection-id"', ['dockerhub-oidc-connection-id']);
-  else if (fromEnv && !token) checkConnectionId(fromEnv, 'DOCKERHUB_OIDC_CONNECTIONID');
 }
 
 /**

@@ -65,7 +65,7 @@ export async function runPipeline(
   // Every secret input is masked first, before anything can print.
   rootSecrets(root, ctx, env).forEach(setSecret);
   // 1. Every stage's own inputs, on every event.
-  const p = readPipelineInputs(root, env);
+  const p = readPipelineInputs(root);
   const images: Record<string, string> = root('images')
     ? {}
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };

@@ -7,12 +7,8 @@ import { InputError } from '../../../src/common/runner.js';
 import { decideLogins, type LoginUpstream } from '../../../src/login/decide.js';
 import { readRootLoginInputs } from '../../../src/login/inputs.js';
 import { pullLogins } from '../../../src/login/pull-logins.js';
-import {
-  checkAddedLogins,
-  checkDockerConnection,
-  checkDockerHubPair,
-  loginEntries
-} from '../../../src/login/root-logins.js';
+import { checkDockerConnection } from '../../../src/login/docker-oidc.js';
+import { checkAddedLogins, checkDockerHubPair, loginEntries } from '../../../src/login/root-logins.js';
 
 const ID = '0f8b6c1e-2d3a-4b5c-9e7f-1a2b3c4d5e6f';
 const BASE_ENV = { GITHUB_ACTOR: 'mona', GITHUB_EVENT_NAME: 'push' };

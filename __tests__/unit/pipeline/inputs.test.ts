@@ -42,14 +42,11 @@ describe('root inputs', () => {
   });
 
   test.each([
-    [
-      { mode: 'merge' },
-      { mode: 'merge', dockerhubUsername: '', dockerhubToken: '', dockerConnection: '', prune: false }
-    ],
-    [{}, { mode: 'build', dockerhubUsername: '', dockerhubToken: '', dockerConnection: '', prune: false }],
+    [{ mode: 'merge' }, { mode: 'merge', dockerhubUsername: '', prune: false }],
+    [{}, { mode: 'build', dockerhubUsername: '', prune: false }],
     [
       { 'dockerhub-username': 'u', 'dockerhub-token': 't', prune: 'true' },
-      { mode: 'build', dockerhubUsername: 'u', dockerhubToken: 't', dockerConnection: '', prune: true }
+      { mode: 'build', dockerhubUsername: 'u', prune: true }
     ]
   ])('pipeline inputs %j', (values, expected) => {
     const source = (name: string) => (values as Record<string, string>)[name] ?? '';
