@@ -38,7 +38,7 @@ export interface Face<Inputs, Upstream, Decision, Result> {
    * The secret values among the stage's inputs. `read` masks them in the main step; the post step,
    * which does not read the inputs, masks them from here before anything else.
    */
-  secrets?(source: InputSource): string[];
+  secrets?(source: InputSource, ctx?: RunContext): string[];
 }
 
 export interface StepOptions<Upstream> {
@@ -62,7 +62,7 @@ export function runFace<Inputs, Upstream, Decision, Result>(
   return runStep(async () => {
     const ctx = readRunContext(opts.env ?? process.env);
     if (isPost()) {
-      face.secrets?.(source).forEach(setSecret);
+      face.secrets?.(source, ctx).forEach(setSecret);
       await face.post?.(ctx);
       return;
     }

@@ -9,11 +9,11 @@ import { jwtSubject, requestIdToken } from '../common/id-token.js';
 import { keepAliveFetch, type FetchLike } from '../common/transport.js';
 import { isDockerHub, registryHost } from '../common/reference.js';
 
-export const DOCKER_IDENTITY = 'https://identity.docker.com';
-export const DOCKER_TOKEN_URL = `${DOCKER_IDENTITY}/oauth/token`;
+const DOCKER_IDENTITY = 'https://identity.docker.com';
+const DOCKER_TOKEN_URL = `${DOCKER_IDENTITY}/oauth/token`;
 /** The lifetime of the access token, in seconds: an hour, since five minutes broke long builds. */
-export const DEFAULT_LIFETIME = 3600;
-export const LIFETIME_RANGE = [300, 3600] as const;
+const DEFAULT_LIFETIME = 3600;
+const LIFETIME_RANGE = [300, 3600] as const;
 /** How docker/login-action is told the connection: the same name works here. */
 export const CONNECTION_ENV = 'DOCKERHUB_OIDC_CONNECTIONID';
 
@@ -38,6 +38,22 @@ export function checkConnectionId(id: string, where: string, inputs: readonly st
       inputs
     );
   }
+}
+
+/**
+ * What is wrong with the Docker OIDC inputs whatever the event: both a token and a connection, or
+ * a connection id that is no UUID (neither is a secret worth hiding: the token is not quoted).
+ */
+export function checkDockerConnection(token: string, input: string, fromEnv: string): void {
+  if (token && input) {
+    throw new InputError(
+      'Inputs "dockerhub-token" and "dockerhub-oidc-connection-id" both give the Docker Hub login: a token or an OIDC connection, not both',
+      ['dockerhub-token', 'dockerhub-oidc-connection-id']
+    );
+  }
+  if (input)
+    checkConnectionId(input, 'Input "dockerhub-oidc-connection-id"', ['dockerhub-oidc-connection-id']);
+  else if (fromEnv && !token) checkConnectionId(fromEnv, 'DOCKERHUB_OIDC_CONNECTIONID');
 }
 
 /** The token's lifetime from its input: whole seconds within 300–3600, DEFAULT_LIFETIME when empty. */

@@ -1,131 +1,54 @@
-/** The login stage's inputs: one registry (`registry`, `username`, `password`) or a `registry-auth` list. */
+/**
+ * The login stage's inputs: one registry (`registry`, `username`, `password`) or a `registry-auth`
+ * list, the Docker OIDC connection, `github-token`, `logout`. The stage alone checks every login
+ * here; the root action, whose logins depend on what the build decides, checks here what does not.
+ */
 import { FAILSAFE_SCHEMA, load, YAMLException } from 'js-yaml';
-import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
-import { authKey, checkRegistry, isGhcr } from '../common/reference.js';
-import { checkScope } from './scope.js';
-import { idTokenUnavailable } from '../common/id-token.js';
+import { InputError } from '../common/errors.js';
+import type { RunContext } from '../common/run-context.js';
+import { booleanFrom, type InputSource } from '../common/runner.js';
+import { checkRegistry } from '../common/reference.js';
+import { checkDockerConnection, CONNECTION_ENV, readLifetime, takesDockerOidc } from './docker-oidc.js';
 import {
-  checkConnectionId,
-  CONNECTION_ENV,
-  readLifetime,
-  takesDockerOidc,
-  type OidcConnection
-} from './docker-oidc.js';
+  checkIdToken,
+  checkListedOnce,
+  CONNECTION_INPUT,
+  LIFETIME_INPUT,
+  loginTarget,
+  type Fallbacks,
+  type LoginForm,
+  type LoginTarget
+} from './targets.js';
 
-export interface LoginTarget {
-  registry: string;
-  username: string;
-  password: string;
-  /** The password is the `github-token` input (GITHUB_TOKEN unless changed). */
-  githubToken: boolean;
-  /** Credentials for buildx alone, for this repository and/or actions (`myorg/app@push`, `@push`). */
-  scope?: string;
-  /** A Docker OIDC connection: the password is minted just before the login (docker.io, dhi.io). */
-  oidc?: OidcConnection;
-}
-
-export interface LoginInputs {
+/** The login stage run as its own step: its logins, every one checked. */
+interface StageLoginInputs {
+  kind: 'stage';
   logins: LoginTarget[];
   logout: boolean;
 }
 
-interface Raw {
-  registry: string;
-  username: string;
-  password: string;
-  scope?: string;
-  /** A Docker OIDC connection instead of a password (named as in the YAML, so the list round-trips). */
-  'oidc-connection-id'?: string;
+/**
+ * The root action's login inputs. Which registries it logs in to, and whether a password is
+ * required, depend on the images and on the push (a fork's pull request gets no secrets), so
+ * those checks wait for `decide`.
+ */
+export interface RootLoginInputs {
+  kind: 'root';
+  logout: boolean;
+  githubToken: string;
+  oidc: Fallbacks['oidc'];
+  /** The `registry-auth` items. */
+  listed: LoginForm[];
+  /** The single registry inputs, when any of them is set (`set` names those). */
+  single?: LoginForm;
+  set: string[];
+  /** The root action's Docker Hub pair (dockerhub-username, dockerhub-token). */
+  dockerHub: { username: string; token: string };
 }
 
-export const CONNECTION_INPUT = 'dockerhub-oidc-connection-id';
-export const LIFETIME_INPUT = 'dockerhub-oidc-lifetime';
+export type LoginInputs = StageLoginInputs | RootLoginInputs;
 
-/** The Docker OIDC connection the inputs (or DOCKERHUB_OIDC_CONNECTIONID) give for Docker's registries. */
-export interface OidcDefaults {
-  /** The `dockerhub-oidc-connection-id` input. */
-  input: string;
-  /** DOCKERHUB_OIDC_CONNECTIONID, as docker/login-action reads it. */
-  env: string;
-  lifetime: number;
-}
-
-/** The OIDC connection of one login, or undefined; errors name both inputs where two clash. */
-function oidcOf(raw: Raw, registry: string, where: string, d: OidcDefaults): OidcConnection | undefined {
-  const item = raw['oidc-connection-id'] ?? '';
-  const name = (field: string) => (where === '' ? `"${field}"` : `"registry-auth" ${where} "${field}"`);
-  if (!takesDockerOidc(registry)) {
-    if (item) {
-      throw new InputError(
-        `Input ${name('oidc-connection-id')} names a Docker OIDC connection, which logs in to docker.io and dhi.io only, not ${registry}`,
-        ['registry-auth']
-      );
-    }
-    return undefined;
-  }
-  if (raw.password && (item || (where === '' && d.input))) {
-    const other = item ? name('oidc-connection-id') : `"${CONNECTION_INPUT}"`;
-    throw new InputError(
-      `Inputs ${name('password')} and ${other} both give credentials for ${registry}: a token or an OIDC connection, not both`,
-      where === '' ? ['password', CONNECTION_INPUT] : ['registry-auth']
-    );
-  }
-  if (raw.password) return undefined;
-  const id = item || d.input || d.env;
-  if (!id) return undefined;
-  const source = item
-    ? `Input ${name('oidc-connection-id')}`
-    : d.input
-      ? `Input "${CONNECTION_INPUT}"`
-      : CONNECTION_ENV;
-  checkConnectionId(id, source, item ? ['registry-auth'] : d.input ? [CONNECTION_INPUT] : []);
-  return { connectionId: id, lifetime: d.lifetime };
-}
-
-function fillDefaults(
-  raw: Raw,
-  where: string,
-  githubToken: string,
-  actor: string,
-  oidcDefaults: OidcDefaults = { input: '', env: '', lifetime: 3600 }
-): LoginTarget {
-  const registry = checkRegistry(raw.registry, where === '' ? 'registry' : 'registry-auth');
-  let { username, password } = raw;
-  let fromToken = false;
-  const oidc = oidcOf(raw, registry, where, oidcDefaults);
-  if (isGhcr(registry)) {
-    username ||= actor;
-    if (!password && githubToken) {
-      password = githubToken;
-      fromToken = true;
-    }
-  }
-  const name = (field: string) =>
-    where === '' ? `Input "${field}"` : `Input "registry-auth" ${where} "${field}"`;
-  const inputs = (field: string) => (where === '' ? [field] : ['registry-auth']);
-  if (!username) {
-    const org = oidc ? ' (the Docker organization of the OIDC connection)' : '';
-    throw new InputError(
-      `${name('username')} is required to log in to ${registry}${org}`,
-      inputs('username')
-    );
-  }
-  if (oidc) {
-    const scope = raw.scope ?? '';
-    checkScope(scope, name('scope'), inputs('scope'));
-    return { registry, username, password: '', githubToken: false, oidc, ...(scope ? { scope } : {}) };
-  }
-  if (!password) {
-    const hint = isGhcr(registry) ? ' (or set github-token)' : '';
-    throw new InputError(
-      `${name('password')} is required to log in to ${registry}${hint}`,
-      inputs('password')
-    );
-  }
-  const scope = raw.scope ?? '';
-  checkScope(scope, name('scope'), inputs('scope'));
-  return { registry, username, password, githubToken: fromToken, ...(scope ? { scope } : {}) };
-}
+const SINGLE = ['registry', 'username', 'password'] as const;
 
 function field(entry: Record<string, unknown>, key: string, where: string): string {
   const value = entry[key];
@@ -155,7 +78,7 @@ function place(lines: string[], line: number): string {
 const NOT_TEXT = /(?:^|[\s{,])["']?(registry|username|password)["']?\s*:\s+[&*!]/;
 
 /** Parses the `registry-auth` YAML. Errors never quote the YAML: it holds passwords. */
-export function parseRegistryAuth(yaml: string): Raw[] {
+export function parseRegistryAuth(yaml: string): LoginForm[] {
   const lines = yaml.split(/\r?\n/);
   lines.forEach((text, i) => {
     const key = NOT_TEXT.exec(text)?.[1];
@@ -206,23 +129,34 @@ export function parseRegistryAuth(yaml: string): Raw[] {
   });
 }
 
-export function readLoginInputs(source: InputSource = stepInputs, env = process.env): LoginInputs {
+/** What every login falls back on (the checked lifetime, the connection); no other check. */
+function fallbacks(source: InputSource, ctx: RunContext, env: NodeJS.ProcessEnv): Fallbacks {
+  return {
+    githubToken: source('github-token'),
+    actor: ctx.actor,
+    oidc: {
+      input: source(CONNECTION_INPUT),
+      env: (env[CONNECTION_ENV] ?? '').trim(),
+      lifetime: readLifetime(source(LIFETIME_INPUT), LIFETIME_INPUT)
+    }
+  };
+}
+
+/** The login stage's own inputs: the single form or `registry-auth` (not both), each login checked. */
+export function readLoginInputs(
+  source: InputSource,
+  ctx: RunContext,
+  env: NodeJS.ProcessEnv = process.env
+): StageLoginInputs {
   const logout = booleanFrom(source, 'logout', true);
   const registryAuth = source('registry-auth');
-  const githubToken = source('github-token');
-  const actor = env.GITHUB_ACTOR ?? '';
-  const oidcDefaults: OidcDefaults = {
-    input: source(CONNECTION_INPUT),
-    env: (env[CONNECTION_ENV] ?? '').trim(),
-    lifetime: readLifetime(source(LIFETIME_INPUT), LIFETIME_INPUT)
-  };
+  const f = fallbacks(source, ctx, env);
   const single = {
     registry: source('registry'),
     username: source('username'),
     password: source('password'),
     scope: source('scope')
   };
-
   let logins: LoginTarget[];
   if (registryAuth) {
     const used = (['registry', 'username', 'password', 'scope'] as const).filter(k => single[k] !== '');
@@ -232,37 +166,56 @@ export function readLoginInputs(source: InputSource = stepInputs, env = process.
         ...used
       ]);
     }
-    const raws = parseRegistryAuth(registryAuth);
-    if (raws.length === 0) throw new InputError('Input "registry-auth" lists no registry', ['registry-auth']);
-    logins = raws.map((raw, i) => fillDefaults(raw, `item ${i + 1}`, githubToken, actor, oidcDefaults));
+    const forms = parseRegistryAuth(registryAuth);
+    if (forms.length === 0)
+      throw new InputError('Input "registry-auth" lists no registry', ['registry-auth']);
+    logins = forms.map((form, i) => loginTarget(form, `item ${i + 1}`, f));
   } else {
-    if (oidcDefaults.input && !takesDockerOidc(single.registry || 'docker.io')) {
-      throw new InputError(
-        `Input "${CONNECTION_INPUT}" logs in to docker.io or dhi.io, but "registry" is ${single.registry}`,
-        [CONNECTION_INPUT, 'registry']
-      );
-    }
-    logins = [fillDefaults(single, '', githubToken, actor, oidcDefaults)];
+    logins = [singleTarget(single, f)];
   }
+  checkListedOnce(logins);
+  checkIdToken(logins, ctx.canMintIdToken);
+  return { kind: 'stage', logins, logout };
+}
 
-  const seen = new Set<string>();
-  for (const login of logins) {
-    // One registry may appear once per scope: the main config and each scoped one hold one login.
-    const key = `${authKey(login.registry)} ${login.scope ?? ''}`;
-    if (seen.has(key)) {
-      const scoped = login.scope ? ` with scope ${login.scope}` : '';
-      throw new InputError(`Input "registry-auth" lists ${login.registry}${scoped} twice`, ['registry-auth']);
-    }
-    seen.add(key);
+/** The login of the single inputs (Docker Hub when `registry` is empty). */
+export function singleTarget(single: LoginForm, f: Fallbacks): LoginTarget {
+  if (f.oidc.input && !takesDockerOidc(single.registry || 'docker.io')) {
+    throw new InputError(
+      `Input "${CONNECTION_INPUT}" logs in to docker.io or dhi.io, but "registry" is ${single.registry}`,
+      [CONNECTION_INPUT, 'registry']
+    );
   }
-  // Known before any login: an OIDC connection needs the job's ID token.
-  const unavailable = logins.some(l => l.oidc) ? idTokenUnavailable(env) : '';
-  if (unavailable) {
-    const where = logins
-      .filter(l => l.oidc)
-      .map(l => l.registry)
-      .join(', ');
-    throw new InputError(`The Docker OIDC connection for ${where} cannot be used: ${unavailable}`, []);
-  }
-  return { logins, logout };
+  return loginTarget(single, '', f);
+}
+
+/**
+ * The root action's login inputs, checked as far as they go on every event: `logout`, the
+ * registries, the YAML, no scope (its pushes and merges read the main Docker config), the Docker
+ * OIDC connection and its lifetime. The root action reads `scope` as '' (not one of its inputs).
+ */
+export function readRootLoginInputs(
+  source: InputSource,
+  ctx: RunContext,
+  env: NodeJS.ProcessEnv = process.env
+): RootLoginInputs {
+  const listed = parseRegistryAuth(source('registry-auth') || '[]');
+  listed.forEach((e, i) => {
+    if (e.scope)
+      throw new InputError(
+        `Input "registry-auth" item ${i + 1} has a scope, which only the login stage takes: the root action's pushes and merges read the main Docker config`,
+        ['registry-auth']
+      );
+  });
+  const logout = booleanFrom(source, 'logout', true);
+  const set = SINGLE.filter(name => source(name) !== '');
+  if (set.length > 0) checkRegistry(source('registry'), 'registry');
+  listed.forEach(e => checkRegistry(e.registry, 'registry-auth'));
+  const dockerHub = { username: source('dockerhub-username'), token: source('dockerhub-token') };
+  const { githubToken, oidc } = fallbacks(source, ctx, env);
+  checkDockerConnection(dockerHub.token, oidc.input, oidc.env);
+  const single = set.length
+    ? { registry: source('registry'), username: source('username'), password: source('password') }
+    : undefined;
+  return { kind: 'root', logout, githubToken, oidc, listed, ...(single ? { single } : {}), set, dockerHub };
 }

@@ -1,4 +1,7 @@
-/** The login stage: `docker login --password-stdin` per registry; the post step logs out of exactly those. */
+/**
+ * The login stage's I/O: `docker login --password-stdin` per registry decided, the outputs, and the
+ * post step, which logs out of exactly those and puts back the credentials they replaced.
+ */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { isAbsolute, sep } from 'node:path';
 import { errorLine, exec, ExecError } from '../common/exec.js';
@@ -14,16 +17,15 @@ import {
   type AuthEntry
 } from '../common/docker-config.js';
 import { deniedHint, tokenKind } from '../common/denied-hints.js';
-import type { LoginInputs, LoginTarget } from './inputs.js';
 import { authKey, isDockerHub } from '../common/reference.js';
+import type { LoginDecision } from './decide.js';
+import { mintDockerToken, type OidcConnection } from './docker-oidc.js';
 import { scopedConfigDir } from './scope.js';
-import { mintDockerToken } from './docker-oidc.js';
+import type { LoginTarget } from './targets.js';
 
-export { readLoginInputs } from './inputs.js';
+const LOGIN_STATE = 'login';
 
-export const LOGIN_STATE = 'login';
-
-export interface LoggedIn {
+interface LoggedIn {
   registry: string;
   /** The state entry holding the credentials the config held for this registry before. */
   restore?: string;
@@ -39,6 +41,7 @@ export interface LoginResult {
 
 export interface LoginDeps {
   run?: typeof exec;
+  /** The environment of the docker commands (DOCKER_CONFIG, BUILDX_CONFIG) and of the post step's state. */
   env?: NodeJS.ProcessEnv;
   /** Mints the password of a login through a Docker OIDC connection (default: mintDockerToken). */
   mint?: typeof mintDockerToken;
@@ -67,67 +70,81 @@ function masked(entry: AuthEntry | undefined): AuthEntry | undefined {
   return entry;
 }
 
-export async function runLogin(inputs: LoginInputs, deps: LoginDeps = {}): Promise<LoginResult> {
-  const run = deps.run ?? exec;
-  const env = deps.env ?? process.env;
-  const mint = deps.mint ?? mintDockerToken;
-  for (const login of inputs.logins) {
+/** Logs in to each registry of the decision, in order; the post step's state is saved after each. */
+export async function runLogin(decision: LoginDecision, deps: LoginDeps = {}): Promise<LoginResult> {
+  for (const skipped of decision.skipped ?? []) info(`Not logging in to ${skipped}`);
+  if (decision.pullsOnly && decision.logins.length)
+    info('Logging in for pulls only: this run pushes nothing');
+  for (const login of decision.logins) {
     setSecret(login.password);
     setSecret(basicAuth(login.username, login.password));
   }
-
   const done: LoggedIn[] = [];
-  for (const [n, login] of inputs.logins.entries()) {
-    const scoped = scopedConfigDir(login.registry, login.scope, env);
-    const loginEnv = scoped ? { ...env, DOCKER_CONFIG: scoped } : env;
-    const file = configPath(loginEnv);
-    const created = scoped !== '' && !existsSync(file);
-    if (scoped) mkdirSync(scoped, { recursive: true, mode: 0o700 });
-    // The state keeps only what the post step needs to put back the credentials this login
-    // replaces (their `auth`/`identitytoken`, no other field), each written once under its own key;
-    // the list saved after every login names registries and those keys, never credentials.
-    const earlier = inputs.logout
-      ? masked(restorable(inlineEntry(readConfig(file), authKey(login.registry))))
-      : undefined;
-    const restore = earlier ? `${LOGIN_STATE}-restore-${n}` : undefined;
-    if (earlier && restore) saveState(restore, earlier, env);
-    const where = isDockerHub(login.registry) ? 'Docker Hub' : login.registry;
-    const scopeNote = scoped
-      ? ` for ${login.scope} (scoped credentials in ${scoped}, read by buildx 0.31 or newer)`
-      : '';
-    let password = login.password;
-    if (login.oidc) {
-      // Minted just before the login that uses it: its lifetime starts now.
-      const started = performance.now();
-      password = await mint(login.oidc, { env });
-      setSecret(basicAuth(login.username, password));
-      const took = ((performance.now() - started) / 1000).toFixed(2);
-      info(
-        `Minted a Docker access token through OIDC connection ${login.oidc.connectionId} ` +
-          `(valid ${login.oidc.lifetime} s) in ${took} s`
-      );
-    }
-    info(`Logging in to ${where} as ${login.username}${scopeNote}`);
-    try {
-      await run('docker', ['login', '--username', login.username, '--password-stdin', '--', login.registry], {
-        input: password,
-        env: loginEnv
-      });
-    } catch (err) {
-      if (!(err instanceof ExecError)) throw err;
-      const line = errorLine(err.result.stderr) || errorLine(err.result.stdout);
-      throw new Error(loginFailure(login, line, env.GITHUB_EVENT_NAME), { cause: err });
-    }
-    done.push({
-      registry: login.registry,
-      ...(restore ? { restore } : {}),
-      ...(scoped ? { configDir: scoped } : {}),
-      ...(created ? { created } : {})
-    });
+  for (const [n, login] of decision.logins.entries()) {
+    done.push(await loginTo(login, n, decision, deps));
     // Saved after each login, so that the post step also logs out when a later login fails.
-    if (inputs.logout) saveState(LOGIN_STATE, { registries: done }, env);
+    if (decision.logout) saveState(LOGIN_STATE, { registries: done }, deps.env ?? process.env);
   }
   return { registries: done.map(d => d.registry) };
+}
+
+/** One `docker login --password-stdin`, into a scoped config when the login has a scope. */
+async function loginTo(
+  login: LoginTarget,
+  n: number,
+  decision: LoginDecision,
+  deps: LoginDeps
+): Promise<LoggedIn> {
+  const env = deps.env ?? process.env;
+  const scoped = scopedConfigDir(login.registry, login.scope, env);
+  const loginEnv = scoped ? { ...env, DOCKER_CONFIG: scoped } : env;
+  const file = configPath(loginEnv);
+  const created = scoped !== '' && !existsSync(file);
+  if (scoped) mkdirSync(scoped, { recursive: true, mode: 0o700 });
+  // The state keeps only what the post step needs to put back the credentials this login
+  // replaces (their `auth`/`identitytoken`, no other field), each written once under its own key;
+  // the list saved after every login names registries and those keys, never credentials.
+  const earlier = decision.logout
+    ? masked(restorable(inlineEntry(readConfig(file), authKey(login.registry))))
+    : undefined;
+  const restore = earlier ? `${LOGIN_STATE}-restore-${n}` : undefined;
+  if (earlier && restore) saveState(restore, earlier, env);
+  const where = isDockerHub(login.registry) ? 'Docker Hub' : login.registry;
+  const scopeNote = scoped
+    ? ` for ${login.scope} (scoped credentials in ${scoped}, read by buildx 0.31 or newer)`
+    : '';
+  const password = login.oidc ? await mintPassword(login, login.oidc, deps) : login.password;
+  info(`Logging in to ${where} as ${login.username}${scopeNote}`);
+  try {
+    await (deps.run ?? exec)(
+      'docker',
+      ['login', '--username', login.username, '--password-stdin', '--', login.registry],
+      { input: password, env: loginEnv }
+    );
+  } catch (err) {
+    if (!(err instanceof ExecError)) throw err;
+    const line = errorLine(err.result.stderr) || errorLine(err.result.stdout);
+    throw new Error(loginFailure(login, line, decision.event), { cause: err });
+  }
+  return {
+    registry: login.registry,
+    ...(restore ? { restore } : {}),
+    ...(scoped ? { configDir: scoped } : {}),
+    ...(created ? { created } : {})
+  };
+}
+
+/** The password of a Docker OIDC login, minted just before the login that uses it: its lifetime starts now. */
+async function mintPassword(login: LoginTarget, oidc: OidcConnection, deps: LoginDeps): Promise<string> {
+  const started = performance.now();
+  const password = await (deps.mint ?? mintDockerToken)(oidc, { env: deps.env ?? process.env });
+  setSecret(basicAuth(login.username, password));
+  const took = ((performance.now() - started) / 1000).toFixed(2);
+  info(
+    `Minted a Docker access token through OIDC connection ${oidc.connectionId} ` +
+      `(valid ${oidc.lifetime} s) in ${took} s`
+  );
+  return password;
 }
 
 export function writeLoginOutputs(result: LoginResult): void {

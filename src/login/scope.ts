@@ -23,7 +23,7 @@ export function checkScope(scope: string, where: string, inputs: readonly string
 }
 
 /** buildx's config folder: BUILDX_CONFIG, else `buildx` in the Docker config folder. */
-export function buildxConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+function buildxConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.BUILDX_CONFIG || join(configDir(env), 'buildx');
 }
 

@@ -1,11 +1,13 @@
 /**
  * The secrets among the login inputs, to mask before anything is printed: `password`,
  * `github-token`, every password in `registry-auth`, and the `auth` value (base64 of
- * `user:password`) that `docker login` writes into the config for each of them.
+ * `user:password`) that `docker login` writes into the config for each of them; in the root action
+ * also `dockerhub-token`.
  */
 import { basicAuth } from '../common/docker-config.js';
 import type { InputSource } from '../common/runner.js';
 import { parseRegistryAuth } from './inputs.js';
+import type { LoginForm } from './targets.js';
 
 /**
  * The `password:` values as written in a `registry-auth` text, read line by line, without YAML: a
@@ -25,11 +27,14 @@ export function writtenPasswords(yaml: string): string[] {
   return [...new Set(found)].filter(part => part.length > 3);
 }
 
-export function loginSecrets(source: InputSource, env: NodeJS.ProcessEnv = process.env): string[] {
+/**
+ * Every secret of the login inputs. `actor` is GHCR's default user (the run context's); `root` adds
+ * the root action's Docker Hub token and its `auth` value.
+ */
+export function loginSecrets(source: InputSource, actor: string, root = false): string[] {
   const githubToken = source('github-token');
-  const actor = env.GITHUB_ACTOR ?? '';
   const yaml = source('registry-auth');
-  let listed: { username: string; password: string }[] = [];
+  let listed: LoginForm[] = [];
   try {
     listed = yaml ? parseRegistryAuth(yaml) : [];
   } catch {
@@ -42,7 +47,9 @@ export function loginSecrets(source: InputSource, env: NodeJS.ProcessEnv = proce
   for (const { username, password } of pairs) {
     // Where no password is given, GHCR's login uses the github-token (and the actor as the user).
     const secret = password || githubToken;
-    if (secret) secrets.push(password, basicAuth(username || actor, secret));
+    if (secret) secrets.push(password ?? '', basicAuth(username || actor, secret));
   }
+  const hubToken = root ? source('dockerhub-token') : '';
+  if (hubToken) secrets.push(hubToken, basicAuth(source('dockerhub-username'), hubToken));
   return [...new Set(secrets.filter(Boolean))];
 }

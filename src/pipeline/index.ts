@@ -1,3 +1,4 @@
+import { readRunContext } from '../common/run-context.js';
 import { isPost, markMainDone, runStep, setSecret } from '../common/runner.js';
 import { rootStepInputs } from './inputs.js';
 import { postPipeline, runPipeline } from './main.js';
@@ -5,8 +6,9 @@ import { rootSecrets } from './secrets.js';
 
 void runStep(async () => {
   if (isPost()) {
-    rootSecrets(rootStepInputs).forEach(setSecret);
-    return postPipeline();
+    const ctx = readRunContext();
+    rootSecrets(rootStepInputs, ctx).forEach(setSecret);
+    return postPipeline(ctx);
   }
   markMainDone();
   await runPipeline();

@@ -44,16 +44,13 @@ export function stageSource(
 export interface PipelineInputs {
   mode: Mode;
   dockerhubUsername: string;
-  dockerhubToken: string;
-  /** The Docker OIDC connection: `dockerhub-oidc-connection-id`, else DOCKERHUB_OIDC_CONNECTIONID. */
-  dockerConnection: string;
   prune: boolean;
   /** mode promote: the image to publish ('' for this commit's `sha-<short>` image). */
   source: string;
   immutableTags: ImmutableRule;
 }
 
-export function readPipelineInputs(root: InputSource, env: NodeJS.ProcessEnv = process.env): PipelineInputs {
+export function readPipelineInputs(root: InputSource): PipelineInputs {
   const mode = (root('mode') || 'build') as Mode;
   if (!MODES.includes(mode)) {
     throw new InputError(`Input "mode" must be one of ${MODES.join(', ')}, got "${mode}"`, ['mode']);
@@ -65,15 +62,9 @@ export function readPipelineInputs(root: InputSource, env: NodeJS.ProcessEnv = p
       ['source', 'mode']
     );
   }
-  const dockerhubUsername = root('dockerhub-username');
-  const dockerhubToken = root('dockerhub-token');
-  const dockerConnection =
-    root('dockerhub-oidc-connection-id') || (env.DOCKERHUB_OIDC_CONNECTIONID ?? '').trim();
   return {
     mode,
-    dockerhubUsername,
-    dockerhubToken,
-    dockerConnection,
+    dockerhubUsername: root('dockerhub-username'),
     prune: booleanFrom(root, 'prune', false),
     source,
     immutableTags: readImmutableTags(root('immutable-tags'))

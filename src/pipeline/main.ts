@@ -7,7 +7,6 @@
  */
 import {
   appendSummary,
-  info,
   InputError,
   notice,
   setOutput,
@@ -28,16 +27,13 @@ import {
 } from '../build/attest/index.js';
 import { writeAttestOutputs } from '../build/attest/outputs.js';
 import { checkPackagesPublic } from '../build/package-visibility.js';
-import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
+import { createLoginFace } from '../login/stage.js';
 import { createMetaFace, type MetaResult } from '../meta/stage.js';
 import { pruneFace } from '../prune/stage.js';
-import { authKey } from '../common/reference.js';
-import { readRunContext } from '../common/run-context.js';
+import { readRunContext, type RunContext } from '../common/run-context.js';
 import { handoffRefs } from './handoff.js';
 import { defaultImages } from './images.js';
 import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
-import { checkAddedLogins, checkDockerConnection, checkUserLogins, loginEntries } from './logins.js';
-import { pullLogins } from './pull-logins.js';
 import { runMerge } from './merge.js';
 import { pruneFailed } from './prune-failure.js';
 import { rootSecrets } from './secrets.js';
@@ -70,10 +66,11 @@ export async function runPipeline(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd()
 ): Promise<void> {
+  const ctx = readRunContext(env);
   // Every secret input is masked first, before anything can print.
-  rootSecrets(root, env).forEach(setSecret);
+  rootSecrets(root, ctx, env).forEach(setSecret);
   // 1. Every stage's own inputs, on every event.
-  const p = readPipelineInputs(root, env);
+  const p = readPipelineInputs(root);
   const images: Record<string, string> = root('images')
     ? {}
     : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
@@ -81,7 +78,7 @@ export async function runPipeline(
   const floating = { 'floating-tags': root('floating-tags') || 'highest' };
   // Meta's variables go to later steps, not into the environment of this step's commands.
   const metaFace = createMetaFace({ env, childEnv: false });
-  const ctx = readRunContext(env);
+  const loginFace = createLoginFace({ root: true, env });
   const metaInputs = named('meta', () =>
     metaFace.read(stageSource(root, 'meta', { ...images, ...floating }), ctx)
   );
@@ -112,6 +109,7 @@ export async function runPipeline(
   checkAttestable(attest.attest, env);
   checkAttestable(attest.sign ?? 'false', env, 'sign');
   const scanInputs = readScanInputs(root);
+  const loginInputs = named('login', () => loginFace.read(stageSource(root, 'login'), ctx));
 
   // 2. What depends on meta's result, still before the first login.
   const meta = await metaFace.run(metaFace.decide(metaInputs, undefined, ctx));
@@ -124,33 +122,26 @@ export async function runPipeline(
   const decidedTags =
     p.mode === 'merge' ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platforms[0]) : tags;
   const decided = named('build', () => resolvePush(buildInputs, { tags: decidedTags }, eventTrust(env)));
-  const loginSources = {
-    images: meta.images,
-    registry: root('registry'),
-    username: root('username'),
-    password: root('password'),
-    registryAuth: root('registry-auth'),
-    dockerhubUsername: p.dockerhubUsername,
-    dockerhubToken: p.dockerhubToken,
-    dockerConnection: p.dockerConnection
-  };
-  /** Registries this run logs in to with a password of their own (login inputs are checked later). */
-  const loginsGiven = () => {
-    try {
-      return new Set(
-        loginEntries(loginSources)
-          .filter(e => e.password)
-          .map(e => authKey(e.registry))
-      );
-    } catch {
-      return new Set<string>();
-    }
-  };
+  // A build that pushes nothing (a pull request) still logs in for its pulls, with what it has.
+  const logins = named('login', () =>
+    loginFace.decide(
+      loginInputs,
+      {
+        images: meta.images,
+        push: decided.push,
+        pull: decided.build && p.mode !== 'merge' && !evaluates(buildInputs),
+        trusted: eventTrust(env).trusted
+      },
+      ctx
+    )
+  );
+  /** Registries this run logs in to with a password of their own. */
+  const loginsGiven = logins.logins.filter(l => l.password && !l.githubToken).map(l => l.registry);
   const pruneChoice = p.prune
     ? named('prune', () => {
         const inputs = pruneFace.read(stageSource(root, 'prune'), ctx);
         // credentials for a registry other than GitHub's: a login of this run, or the Docker config
-        return pruneFace.decide(inputs, { images: meta.images, logins: [...loginsGiven()] }, ctx);
+        return pruneFace.decide(inputs, { images: meta.images, logins: loginsGiven }, ctx);
       })
     : undefined;
 
@@ -164,34 +155,6 @@ export async function runPipeline(
   const pruning = pruneChoice !== undefined && pushing && p.mode !== 'platform';
   if (pruning && pruneChoice.skip) notice(pruneChoice.skip);
   const pruneDecision = pruning && !pruneChoice.skip ? pruneChoice : undefined;
-  checkUserLogins(root, env, pushing);
-  checkDockerConnection(p.dockerhubToken, root('dockerhub-oidc-connection-id'), p.dockerConnection);
-  // A build that pushes nothing (a pull request) still logs in for its pulls, with what it has.
-  const pulls =
-    !pushing && decided.build && p.mode !== 'merge' && !evaluates(buildInputs)
-      ? pullLogins(loginEntries(loginSources), {
-          githubToken: root('github-token'),
-          actor: env.GITHUB_ACTOR ?? '',
-          trusted: eventTrust(env).trusted,
-          dockerConnection: Boolean(p.dockerConnection)
-        })
-      : undefined;
-  const entries = pushing ? loginEntries(loginSources) : (pulls?.entries ?? []);
-  checkAddedLogins(entries, root('github-token'), env.GITHUB_ACTOR ?? '');
-  const loginInputs =
-    entries.length > 0
-      ? named('login', () =>
-          readLoginInputs(
-            stageSource(root, 'login', {
-              registry: '',
-              username: '',
-              password: '',
-              'registry-auth': JSON.stringify(entries)
-            }),
-            env
-          )
-        )
-      : undefined;
 
   // 3. Log in, build or merge, prune.
   if (!decided.build || ((p.mode === 'merge' || p.mode === 'promote') && !decided.push)) {
@@ -207,9 +170,7 @@ export async function runPipeline(
     return;
   }
   if (decided.warning && (p.mode === 'merge' || p.mode === 'promote')) warning(decided.warning);
-  for (const skipped of pulls?.skipped ?? []) info(`Not logging in to ${skipped}`);
-  if (pulls && loginInputs) info('Logging in for pulls only: this run pushes nothing');
-  if (loginInputs) await runLogin(loginInputs);
+  await loginFace.run(logins);
 
   // Version tags never move: looked up in every registry before anything is pushed anywhere.
   const release: ReleaseRun = {
@@ -286,7 +247,7 @@ export async function runPipeline(
 }
 
 /** The post step: log out of what was logged in to, remove a builder that was created. */
-export async function postPipeline(): Promise<void> {
-  await postLogin();
+export async function postPipeline(ctx: RunContext = readRunContext()): Promise<void> {
+  await createLoginFace({ root: true }).post(ctx);
   await postBuild();
 }

@@ -3,19 +3,20 @@
  * the login stage's (`password`, `registry-auth`, `github-token`, with the config's `auth` values),
  * the Docker Hub token, build `secrets` and `secret-envs` values, and prune's token.
  */
-import { basicAuth } from '../common/docker-config.js';
+import type { RunContext } from '../common/run-context.js';
 import type { InputSource } from '../common/runner.js';
 import { buildSecrets } from '../build/secrets.js';
-import { loginSecrets } from '../login/secrets.js';
+import { createLoginFace } from '../login/stage.js';
 import { pruneFace } from '../prune/stage.js';
 import { stageSource } from './inputs.js';
 
-export function rootSecrets(root: InputSource, env: NodeJS.ProcessEnv = process.env): string[] {
-  const hubToken = root('dockerhub-token');
+export function rootSecrets(
+  root: InputSource,
+  ctx: RunContext,
+  env: NodeJS.ProcessEnv = process.env
+): string[] {
   const secrets = [
-    ...loginSecrets(stageSource(root, 'login'), env),
-    hubToken,
-    hubToken ? basicAuth(root('dockerhub-username'), hubToken) : '',
+    ...createLoginFace({ root: true }).secrets(stageSource(root, 'login'), ctx),
     ...buildSecrets(stageSource(root, 'build'), env),
     ...pruneFace.secrets(stageSource(root, 'prune'))
   ];

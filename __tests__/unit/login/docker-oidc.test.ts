@@ -11,6 +11,7 @@ import {
   takesDockerOidc
 } from '../../../src/login/docker-oidc.js';
 import { readLoginInputs } from '../../../src/login/inputs.js';
+import { readRunContext } from '../../../src/common/run-context.js';
 import type { FetchInit } from '../../../src/common/transport.js';
 
 const ID = '0f8b6c1e-2d3a-4b5c-9e7f-1a2b3c4d5e6f';
@@ -186,13 +187,13 @@ describe('login inputs with a Docker OIDC connection', () => {
       { registry: 'docker.io', username: 'acme', password: 'dckr_pat' }
     ]
   ])('%s', (_name, values, env, expected) => {
-    const [login] = readLoginInputs(source(values), env).logins;
+    const [login] = readLoginInputs(source(values), readRunContext(env), env).logins;
     expect(login).toEqual({ githubToken: false, ...expected });
   });
 
   test('a registry-auth item names its own connection', () => {
     const yaml = `- registry: dhi.io\n  username: acme\n  oidc-connection-id: ${ID}\n- registry: ghcr.io\n  username: mona\n  password: ghp_x\n`;
-    const { logins } = readLoginInputs(source({ 'registry-auth': yaml }), oidcEnv);
+    const { logins } = readLoginInputs(source({ 'registry-auth': yaml }), readRunContext(oidcEnv), oidcEnv);
     expect(logins[0]).toMatchObject({ registry: 'dhi.io', oidc: { connectionId: ID } });
     expect(logins[1]).not.toHaveProperty('oidc');
   });
@@ -237,7 +238,7 @@ describe('login inputs with a Docker OIDC connection', () => {
       'The Docker OIDC connection for docker.io cannot be used: the job cannot request an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): give the job `permissions: id-token: write`'
     ]
   ])('%s is an input error', (_name, values, env, message) => {
-    expect(() => readLoginInputs(source(values), env)).toThrow(InputError);
-    expect(() => readLoginInputs(source(values), env)).toThrow(message);
+    expect(() => readLoginInputs(source(values), readRunContext(env), env)).toThrow(InputError);
+    expect(() => readLoginInputs(source(values), readRunContext(env), env)).toThrow(message);
   });
 });

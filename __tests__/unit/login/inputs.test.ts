@@ -1,5 +1,6 @@
 import { InputError } from '../../../src/common/runner.js';
 import { parseRegistryAuth, readLoginInputs } from '../../../src/login/inputs.js';
+import { readRunContext } from '../../../src/common/run-context.js';
 
 const source = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 const env = { GITHUB_ACTOR: 'mona' };
@@ -9,12 +10,17 @@ describe('readLoginInputs', () => {
     [
       'Docker Hub by default',
       { username: 'u', password: 'p' },
-      { logins: [{ registry: 'docker.io', username: 'u', password: 'p', githubToken: false }], logout: true }
+      {
+        kind: 'stage',
+        logins: [{ registry: 'docker.io', username: 'u', password: 'p', githubToken: false }],
+        logout: true
+      }
     ],
     [
       'ghcr.io: actor and github-token by default',
       { registry: 'ghcr.io', 'github-token': 'ghs_x', logout: 'false' },
       {
+        kind: 'stage',
         logins: [{ registry: 'ghcr.io', username: 'mona', password: 'ghs_x', githubToken: true }],
         logout: false
       }
@@ -23,6 +29,7 @@ describe('readLoginInputs', () => {
       'ghcr.io: explicit values win',
       { registry: 'ghcr.io', username: 'bot', password: 'ghp_y', 'github-token': 'ghs_x' },
       {
+        kind: 'stage',
         logins: [{ registry: 'ghcr.io', username: 'bot', password: 'ghp_y', githubToken: false }],
         logout: true
       }
@@ -34,6 +41,7 @@ describe('readLoginInputs', () => {
         'github-token': 'ghs_x'
       },
       {
+        kind: 'stage',
         logins: [
           { registry: 'ghcr.io', username: 'mona', password: 'ghs_x', githubToken: true },
           { registry: '127.0.0.1:5002', username: 'u', password: '0123', githubToken: false }
@@ -42,7 +50,7 @@ describe('readLoginInputs', () => {
       }
     ]
   ])('%s', (_name, values, expected) => {
-    expect(readLoginInputs(source(values), env)).toEqual(expected);
+    expect(readLoginInputs(source(values), readRunContext(env), env)).toEqual(expected);
   });
 
   test.each([
@@ -72,8 +80,8 @@ describe('readLoginInputs', () => {
     ],
     [{ logout: 'maybe', username: 'u', password: 'p' }, 'Input "logout" must be true or false, got "maybe"']
   ])('%j fails: %s', (values, message) => {
-    expect(() => readLoginInputs(source(values), env)).toThrow(InputError);
-    expect(() => readLoginInputs(source(values), env)).toThrow(message);
+    expect(() => readLoginInputs(source(values), readRunContext(env), env)).toThrow(InputError);
+    expect(() => readLoginInputs(source(values), readRunContext(env), env)).toThrow(message);
   });
 
   test('a YAML error names the place, never the text (it holds passwords)', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ExecOptions, ExecResult } from '../../../src/common/exec.js';
 import { InputError } from '../../../src/common/runner.js';
 import { readLoginInputs } from '../../../src/login/inputs.js';
+import { readRunContext } from '../../../src/common/run-context.js';
 import { parseLoginState, postLogin, runLogin } from '../../../src/login/main.js';
 import { checkScope, scopedConfigDir } from '../../../src/login/scope.js';
 import { parseFileCommands, stateValues } from '../../support/action-runner.js';
@@ -43,7 +44,14 @@ describe('readLoginInputs: scope', () => {
   const env = { GITHUB_ACTOR: 'mona' };
 
   test('a scoped login, and registry-auth items each with their own scope', () => {
-    expect(readLoginInputs(source({ username: 'u', password: 'p', scope: 'myorg/app@push' }), env)).toEqual({
+    expect(
+      readLoginInputs(
+        source({ username: 'u', password: 'p', scope: 'myorg/app@push' }),
+        readRunContext(env),
+        env
+      )
+    ).toEqual({
+      kind: 'stage',
       logins: [
         { registry: 'docker.io', username: 'u', password: 'p', githubToken: false, scope: 'myorg/app@push' }
       ],
@@ -51,10 +59,9 @@ describe('readLoginInputs: scope', () => {
     });
     const auth =
       '- {registry: a.io, username: u, password: p}\n- {registry: a.io, username: u, password: q, scope: "@push"}';
-    expect(readLoginInputs(source({ 'registry-auth': auth }), env).logins.map(l => l.scope)).toEqual([
-      undefined,
-      '@push'
-    ]);
+    expect(
+      readLoginInputs(source({ 'registry-auth': auth }), readRunContext(env), env).logins.map(l => l.scope)
+    ).toEqual([undefined, '@push']);
   });
 
   test.each([
@@ -75,8 +82,8 @@ describe('readLoginInputs: scope', () => {
     ],
     [{ username: 'u', password: 'p', scope: 'x/../../y' }, 'Input "scope" must be a repository']
   ])('%j fails: %s', (values, message) => {
-    expect(() => readLoginInputs(source(values), env)).toThrow(InputError);
-    expect(() => readLoginInputs(source(values), env)).toThrow(message);
+    expect(() => readLoginInputs(source(values), readRunContext(env), env)).toThrow(InputError);
+    expect(() => readLoginInputs(source(values), readRunContext(env), env)).toThrow(message);
   });
 });
 

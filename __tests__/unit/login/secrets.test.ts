@@ -19,7 +19,7 @@ describe('login secrets, read before the inputs are checked', () => {
       'registry-auth':
         '- registry: ghcr.io\n- registry: r.example\n  username: u\n  password: |\n    line-one\n    line-two\n'
     };
-    expect(loginSecrets(name => inputs[name] ?? '', { GITHUB_ACTOR: 'mona' })).toEqual([
+    expect(loginSecrets(name => inputs[name] ?? '', 'mona')).toEqual([
       'ghs_token',
       b64('mona:ghs_token'),
       'line-one\nline-two',
@@ -29,7 +29,7 @@ describe('login secrets, read before the inputs are checked', () => {
 
   test('a registry-auth that does not parse still gives its written passwords', () => {
     const yaml = '- registry: r.example\n  username: u\n  password: *alias-sekret\n';
-    expect(loginSecrets(name => (name === 'registry-auth' ? yaml : ''))).toEqual([
+    expect(loginSecrets(name => (name === 'registry-auth' ? yaml : ''), '')).toEqual([
       '*alias-sekret',
       'alias-sekret'
     ]);

@@ -43,24 +43,11 @@ describe('root inputs', () => {
 
   const NEW = { source: '', immutableTags: { kind: 'version' } };
   test.each([
-    [
-      { mode: 'merge' },
-      { mode: 'merge', dockerhubUsername: '', dockerhubToken: '', dockerConnection: '', prune: false, ...NEW }
-    ],
-    [
-      {},
-      { mode: 'build', dockerhubUsername: '', dockerhubToken: '', dockerConnection: '', prune: false, ...NEW }
-    ],
+    [{ mode: 'merge' }, { mode: 'merge', dockerhubUsername: '', prune: false, ...NEW }],
+    [{}, { mode: 'build', dockerhubUsername: '', prune: false, ...NEW }],
     [
       { 'dockerhub-username': 'u', 'dockerhub-token': 't', prune: 'true' },
-      {
-        mode: 'build',
-        dockerhubUsername: 'u',
-        dockerhubToken: 't',
-        dockerConnection: '',
-        prune: true,
-        ...NEW
-      }
+      { mode: 'build', dockerhubUsername: 'u', prune: true, ...NEW }
     ],
     [
       { mode: 'promote', source: 'ghcr.io/o/app:sha-1234567', 'immutable-tags': 'none' },
@@ -68,8 +55,6 @@ describe('root inputs', () => {
         ...NEW,
         mode: 'promote',
         dockerhubUsername: '',
-        dockerhubToken: '',
-        dockerConnection: '',
         prune: false,
         source: 'ghcr.io/o/app:sha-1234567',
         immutableTags: { kind: 'none' }

@@ -6,26 +6,26 @@
  * event's code may not be the repository's own (a fork's job gets no ID token). Pure.
  */
 import { isGhcr } from '../common/reference.js';
-import { takesDockerOidc } from '../login/docker-oidc.js';
-import type { AuthEntry } from './logins.js';
+import { takesDockerOidc } from './docker-oidc.js';
+import type { LoginForm } from './targets.js';
 
-export interface PullLoginFacts {
+interface PullLoginFacts {
   githubToken: string;
   actor: string;
-  /** The event builds the repository's own code (see trust.ts). */
+  /** The event builds the repository's own code (common/trust.ts). */
   trusted: boolean;
   /** A Docker OIDC connection is configured (input or DOCKERHUB_OIDC_CONNECTIONID). */
   dockerConnection: boolean;
 }
 
-export interface PullLogins {
-  entries: AuthEntry[];
+interface PullLogins {
+  entries: LoginForm[];
   /** Registries left out, with why, for one log line each. */
   skipped: string[];
 }
 
-export function pullLogins(listed: AuthEntry[], f: PullLoginFacts): PullLogins {
-  const entries: AuthEntry[] = [];
+export function pullLogins(listed: LoginForm[], f: PullLoginFacts): PullLogins {
+  const entries: LoginForm[] = [];
   const skipped: string[] = [];
   for (const entry of listed) {
     if (entry.password) {
