@@ -14,18 +14,7 @@ import {
   warning,
   type InputSource
 } from '../common/runner.js';
-import { checkLocalPaths, resolvePush } from '../build/plan.js';
-import { eventTrust } from '../common/trust.js';
-import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
-import { indexAnnotations } from '../build/annotations.js';
-import {
-  attestBuild,
-  checkAttestable,
-  prepareAttest,
-  readAttestInputs,
-  type AttestInputs
-} from '../build/attest/index.js';
-import { writeAttestOutputs } from '../build/attest/outputs.js';
+import { attestIndex, createBuildFace, indexAnnotations, readIndexInputs } from '../build/stage.js';
 import { postLogin, readLoginInputs, runLogin } from '../login/main.js';
 import { createMetaFace, type MetaResult } from '../meta/stage.js';
 import { pruneFace } from '../prune/stage.js';
@@ -77,7 +66,14 @@ export async function runPipeline(
   const metaInputs = named('meta', () =>
     metaFace.read(stageSource(root, 'meta', { ...images, ...floating }), ctx)
   );
-  const buildInputs = named('build', () => readBuildInputs(stageSource(root, 'build')));
+  // A merge reads no Dockerfile; mode: platform never attests: its image is a hand-off, not a release.
+  const buildFace = createBuildFace({ env, cwd });
+  const noAttest = { attest: 'false', sign: 'false', 'github-token': '' };
+  const buildInputs = named('build', () =>
+    p.mode === 'merge'
+      ? readIndexInputs(stageSource(root, 'build'), ctx, env)
+      : buildFace.read(stageSource(root, 'build', p.mode === 'platform' ? noAttest : {}), ctx)
+  );
   const build = p.mode === 'merge' ? undefined : buildInputs;
   if (p.mode === 'platform' && buildInputs.platforms.length !== 1) {
     throw new InputError(
@@ -92,15 +88,6 @@ export async function runPipeline(
       'mode'
     ]);
   }
-  if (build) named('build', () => checkLocalPaths(build, cwd));
-
-  // mode: platform never attests: its image is a hand-off, not a release.
-  const attest: AttestInputs =
-    p.mode === 'platform'
-      ? { attest: 'false', sign: 'false', githubToken: '' }
-      : named('build', () => readAttestInputs(stageSource(root, 'build')));
-  checkAttestable(attest.attest, env);
-  checkAttestable(attest.sign ?? 'false', env, 'sign');
   const scanInputs = readScanInputs(root);
 
   // 2. What depends on meta's result, still before the first login.
@@ -113,7 +100,14 @@ export async function runPipeline(
   // handoff tags.
   const decidedTags =
     p.mode === 'merge' ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platforms[0]) : tags;
-  const decided = named('build', () => resolvePush(buildInputs, { tags: decidedTags }, eventTrust(env)));
+  const buildDecision = named('build', () =>
+    buildFace.decide(
+      buildInputs,
+      { tags: decidedTags, labels: meta.labels, annotations: meta.annotations },
+      ctx
+    )
+  );
+  const decided = buildDecision.push;
   const loginSources = {
     images: meta.images,
     registry: root('registry'),
@@ -181,7 +175,7 @@ export async function runPipeline(
 
   let digest = '';
   if (p.mode === 'merge') {
-    prepareAttest(attest, true, env);
+    const attest = attestIndex(buildInputs, ctx, env);
     const merged = await runMerge({
       images: meta.images,
       tags: meta.tags,
@@ -192,18 +186,10 @@ export async function runPipeline(
     digest = merged.digest;
     setOutput('digest', digest);
     appendSummary(`### Merged index\n\n\`${digest}\` from ${platforms.join(', ')}\n`);
-    writeAttestOutputs(await attestBuild(attest, { pushed: true, digest, tags: meta.tags, env }));
+    await attest(digest, meta.tags);
   } else {
-    const result: BuildResult = await runBuild(
-      { ...build!, ...attest },
-      {
-        tags,
-        labels: meta.labels,
-        annotations: meta.annotations
-      },
-      { cwd }
-    );
-    writeBuildOutputs(result);
+    const result = await buildFace.run(buildDecision);
+    buildFace.write(result);
     digest = result.pushed ? result.digest : '';
   }
   setOutput('images', digest ? meta.images.map(image => `${image}@${digest}`).join('\n') : '');
@@ -229,5 +215,5 @@ export async function runPipeline(
 /** The post step: log out of what was logged in to, remove a builder that was created. */
 export async function postPipeline(): Promise<void> {
   await postLogin();
-  await postBuild();
+  await createBuildFace().post!(readRunContext());
 }

@@ -5,7 +5,7 @@
  */
 import { basicAuth } from '../common/docker-config.js';
 import type { InputSource } from '../common/runner.js';
-import { buildSecrets } from '../build/secrets.js';
+import { createBuildFace } from '../build/stage.js';
 import { loginSecrets } from '../login/secrets.js';
 import { pruneFace } from '../prune/stage.js';
 import { stageSource } from './inputs.js';
@@ -16,7 +16,7 @@ export function rootSecrets(root: InputSource, env: NodeJS.ProcessEnv = process.
     ...loginSecrets(stageSource(root, 'login'), env),
     hubToken,
     hubToken ? basicAuth(root('dockerhub-username'), hubToken) : '',
-    ...buildSecrets(stageSource(root, 'build'), env),
+    ...createBuildFace({ env }).secrets!(stageSource(root, 'build')),
     ...pruneFace.secrets(stageSource(root, 'prune'))
   ];
   return [...new Set(secrets.filter(Boolean))];

@@ -4,6 +4,7 @@
  * from every registry and verified against the instance's trust anchors before the step succeeds,
  * and the commands a user runs to verify the same are made.
  */
+import type { RunContext } from '../../common/run-context.js';
 import { readFileSync } from 'node:fs';
 import { info, warning } from '../../common/runner.js';
 import { imageClient } from './attach.js';
@@ -25,7 +26,8 @@ export interface PublishRequest {
   digest: string;
   /** A GitHub token with `attestations: write` (provenance and SBOMs are stored). */
   token: string;
-  visibility?: string;
+  /** The run: the repository, its owner and visibility, the GitHub URLs, the runner's temporary folder. */
+  ctx: RunContext;
   env: NodeJS.ProcessEnv;
   provenance: boolean;
   sign: boolean;
@@ -33,6 +35,8 @@ export interface PublishRequest {
 }
 
 export interface Published {
+  /** The repository's owner (whose identity signed). */
+  owner: string;
   images: string[];
   digest: string;
   endpoints: SigstoreEndpoints;
@@ -67,13 +71,13 @@ export function expectedBundles(
 
 export async function publishSigned(req: PublishRequest): Promise<Published> {
   const started = performance.now();
-  const env = req.env;
-  const endpoints = sigstoreEndpoints(req.visibility, env.GITHUB_SERVER_URL || undefined);
+  const { env, ctx } = req;
+  const endpoints = sigstoreEndpoints(ctx.visibility, ctx.serverUrl);
   // Trust anchors and the verifier load while signing runs.
   const anchors = fetchTrustAnchors(endpoints);
   anchors.catch(() => undefined);
   loadVerifier().catch(() => undefined);
-  const base = { images: req.images, digest: req.digest, visibility: req.visibility, env };
+  const base = { images: req.images, digest: req.digest, ctx, env };
 
   const [provenance, signature, sboms] = await Promise.all([
     req.provenance ? attestImage({ ...base, token: req.token }) : undefined,
@@ -99,6 +103,7 @@ export async function publishSigned(req: PublishRequest): Promise<Published> {
     ...sboms.map(s => s.bundle)
   ];
   const published: Published = {
+    owner: ctx.repositoryOwner,
     images: req.images,
     digest: req.digest,
     endpoints,
@@ -143,7 +148,7 @@ export async function publishSigned(req: PublishRequest): Promise<Published> {
     {
       images: req.images,
       digest: req.digest,
-      owner: env.GITHUB_REPOSITORY_OWNER ?? '',
+      owner: ctx.repositoryOwner,
       instance: endpoints.instance,
       signed: !!signature,
       provenance: !!provenance,
