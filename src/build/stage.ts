@@ -36,6 +36,21 @@ export interface BuildFaceOptions extends BuildDeps {
 }
 
 /**
+ * The checks `read` makes of parsed inputs: masks the secret values, refuses `attest`/`sign: true`
+ * that the job cannot honour and, with `cwd`, local files that do not exist.
+ */
+export function checkBuildInputs(
+  inputs: BuildStageInputs,
+  ctx: RunContext,
+  opts: { env: NodeJS.ProcessEnv; cwd?: string }
+): void {
+  maskSecrets(inputs, opts.env);
+  checkAttestable(inputs.attest, ctx.canMintIdToken);
+  checkAttestable(inputs.sign ?? 'false', ctx.canMintIdToken, 'sign');
+  if (opts.cwd !== undefined) checkLocalPaths(inputs, opts.cwd);
+}
+
+/**
  * Every build input, checked, with the secret ones masked; without the local files (a merge of
  * platform images builds nothing here, and reads no Dockerfile).
  */
@@ -46,9 +61,7 @@ export function readIndexInputs(
 ): BuildStageInputs {
   buildSecrets(source, env).forEach(setSecret);
   const inputs = { ...readBuildInputs(source), ...readAttestInputs(source) };
-  maskSecrets(inputs, env);
-  checkAttestable(inputs.attest, ctx.canMintIdToken);
-  checkAttestable(inputs.sign ?? 'false', ctx.canMintIdToken, 'sign');
+  checkBuildInputs(inputs, ctx, { env });
   return inputs;
 }
 
@@ -56,8 +69,9 @@ export function createBuildFace(opts: BuildFaceOptions = {}): BuildFace {
   const env = () => opts.env ?? process.env;
   return {
     read(source, ctx) {
-      const inputs = readIndexInputs(source, ctx, env());
-      checkLocalPaths(inputs, opts.cwd ?? process.cwd());
+      buildSecrets(source, env()).forEach(setSecret);
+      const inputs = { ...readBuildInputs(source), ...readAttestInputs(source) };
+      checkBuildInputs(inputs, ctx, { env: env(), cwd: opts.cwd ?? process.cwd() });
       return inputs;
     },
     decide: decideBuild,
