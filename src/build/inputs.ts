@@ -172,6 +172,11 @@ export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
     builder: source('builder'),
     call: source('call')
   };
+  return checkInputs(inputs);
+}
+
+/** Checks what was read; labels without `=` become empty labels. */
+function checkInputs(inputs: BuildInputs): BuildInputs {
   checkUnique(inputs.platforms);
   checkPositional('file', inputs.file);
   checkPositional('builder', inputs.builder);

@@ -85,6 +85,15 @@ export function resolvePush(
   return { tags, ...decision };
 }
 
+/** Refuses the inputs this buildx cannot honour. */
+function requireFeatures(inputs: BuildInputs, version: string): void {
+  requireFeature(version, 'annotations', 'annotations', inputs.annotations.join(', '));
+  requireFeature(version, 'attestations', 'provenance', inputs.provenance);
+  requireFeature(version, 'attestations', 'sbom', inputs.sbom);
+  requireFeature(version, 'attestations', 'attests', inputs.attests.join(', '));
+  requireFeature(version, 'call', 'call', inputs.call);
+}
+
 export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: ResolveContext): Resolved {
   const { tags, push, reason } = resolvePush(inputs, meta, ctx.trust);
   const decision = { push, reason };
@@ -94,11 +103,7 @@ export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: Resolve
   // What the user asked for and this buildx lacks is an input error; what meta adds, a warning.
   const version = ctx.buildxVersion;
   const has = features(version);
-  requireFeature(version, 'annotations', 'annotations', inputs.annotations.join(', '));
-  requireFeature(version, 'attestations', 'provenance', inputs.provenance);
-  requireFeature(version, 'attestations', 'sbom', inputs.sbom);
-  requireFeature(version, 'attestations', 'attests', inputs.attests.join(', '));
-  requireFeature(version, 'call', 'call', inputs.call);
+  requireFeatures(inputs, version);
   const warnings: string[] = [];
   let annotations = mergeUnique(meta.annotations ?? [], inputs.annotations);
   if (!has.annotations && annotations.length > 0) {

@@ -11,9 +11,15 @@ import { imageClient } from './attach.js';
 import { verifyCommands } from './commands.js';
 import { sigstoreEndpoints, type SigstoreEndpoints } from './endpoints.js';
 import { causeChain } from './failure.js';
-import { bundleVerifier, loadVerifier, verifyAttached, type Expected } from './readback.js';
+import {
+  bundleVerifier,
+  loadVerifier,
+  verifyAttached,
+  type Expected,
+  type VerifyBundle
+} from './readback.js';
 import { SPDX_PREDICATE } from './sbom.js';
-import { readIndexSboms, signSboms, type SignedSbom } from './sbom-sign.js';
+import { readIndexSboms, signSboms, type SbomRequest, type SignedSbom } from './sbom-sign.js';
 import { attestImage, type Attestation } from './sign.js';
 import { SIGN_PREDICATE, signDigest, type Signature } from './signature.js';
 import { bundleSigner, type Signer } from './summary.js';
@@ -69,6 +75,55 @@ export function expectedBundles(
   ];
 }
 
+/** Reads the index's SBOMs back from the first registry and signs each. */
+function readAndSignSboms(req: PublishRequest, base: Omit<SbomRequest, 'token'>): Promise<SignedSbom[]> {
+  return readIndexSboms(req.images[0], req.digest, req.env)
+    .catch((err: unknown) => {
+      throw new Error(
+        `The image ${req.images[0]}@${req.digest} was pushed, but its SBOMs could not be read back: ${causeChain(err)}`
+      );
+    })
+    .then(found => {
+      if (found.length === 0) warning(`No SBOM attestation was found in ${req.images[0]}@${req.digest}`);
+      return signSboms({ ...base, token: req.token }, found);
+    });
+}
+
+/** The verifier of the signer's bundles, once the instance's trust anchors are read. */
+async function verifierFor(
+  req: PublishRequest,
+  endpoints: SigstoreEndpoints,
+  anchors: ReturnType<typeof fetchTrustAnchors>,
+  signer: Signer
+): Promise<VerifyBundle> {
+  const read = await anchors.catch((err: unknown) => {
+    throw new Error(
+      `The image ${req.images[0]}@${req.digest} was pushed and signed, but the trust anchors of ${endpoints.fulcioURL} could not be read to check it: ${causeChain(err)}`
+    );
+  });
+  return bundleVerifier(read, signer);
+}
+
+/** Reads back and verifies every expected bundle in every registry. */
+async function verifyEverywhere(
+  req: PublishRequest,
+  expected: ReturnType<typeof expectedBundles>,
+  verify: VerifyBundle
+): Promise<void> {
+  await Promise.all(
+    req.images.flatMap(image => {
+      const { client, path } = imageClient(image, req.env);
+      return expected.map(e =>
+        verifyAttached(client, path, e, verify).catch((err: unknown) => {
+          throw new Error(
+            `The image ${image}@${req.digest} was pushed and signed, but the ${e.what} of ${e.subject} read back from the registry does not verify: ${causeChain(err)}`
+          );
+        })
+      );
+    })
+  );
+}
+
 export async function publishSigned(req: PublishRequest): Promise<Published> {
   const started = performance.now();
   const { env, ctx } = req;
@@ -82,19 +137,7 @@ export async function publishSigned(req: PublishRequest): Promise<Published> {
   const [provenance, signature, sboms] = await Promise.all([
     req.provenance ? attestImage({ ...base, token: req.token }) : undefined,
     req.sign ? signDigest(base) : undefined,
-    req.sbom
-      ? readIndexSboms(req.images[0], req.digest, env)
-          .catch((err: unknown) => {
-            throw new Error(
-              `The image ${req.images[0]}@${req.digest} was pushed, but its SBOMs could not be read back: ${causeChain(err)}`
-            );
-          })
-          .then(found => {
-            if (found.length === 0)
-              warning(`No SBOM attestation was found in ${req.images[0]}@${req.digest}`);
-            return signSboms({ ...base, token: req.token }, found);
-          })
-      : []
+    req.sbom ? readAndSignSboms(req, base) : []
   ]);
 
   const bundles = [
@@ -121,27 +164,9 @@ export async function publishSigned(req: PublishRequest): Promise<Published> {
       `The image ${req.images[0]}@${req.digest} was signed by a certificate that names no identity`
     );
 
-  const verify = await bundleVerifier(
-    await anchors.catch((err: unknown) => {
-      throw new Error(
-        `The image ${req.images[0]}@${req.digest} was pushed and signed, but the trust anchors of ${endpoints.fulcioURL} could not be read to check it: ${causeChain(err)}`
-      );
-    }),
-    signer
-  );
+  const verify = await verifierFor(req, endpoints, anchors, signer);
   const expected = expectedBundles(req.digest, { provenance: !!provenance, signed: !!signature, sboms });
-  await Promise.all(
-    req.images.flatMap(image => {
-      const { client, path } = imageClient(image, env);
-      return expected.map(e =>
-        verifyAttached(client, path, e, verify).catch((err: unknown) => {
-          throw new Error(
-            `The image ${image}@${req.digest} was pushed and signed, but the ${e.what} of ${e.subject} read back from the registry does not verify: ${causeChain(err)}`
-          );
-        })
-      );
-    })
-  );
+  await verifyEverywhere(req, expected, verify);
   const verified = expected.length * req.images.length;
   info(`Verified ${verified} signatures and attestations read back from the registries`);
   const commands = verifyCommands(

@@ -4,7 +4,7 @@ import { info } from '../../common/runner.js';
 import { createStorageRecords, declareArtifacts, ownedByOrganization, storageRecord } from './records.js';
 
 /** The release a tag names (`refs/tags/v1.2.3` → `v1.2.3`), '' for any other ref. */
-export function tagVersion(ref: string): string {
+function tagVersion(ref: string): string {
   return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : '';
 }
 
