@@ -70,12 +70,13 @@ export function createBuilderArgs(name: string): string[] {
   return ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--bootstrap'];
 }
 
-export function builderName(env: NodeJS.ProcessEnv, random: string): string {
-  return `push-to-image-${env.GITHUB_RUN_ID ?? 'local'}-${random}`;
+/** A builder's name for this run (`runId` '' outside a run). */
+export function builderName(runId: string, random: string): string {
+  return `push-to-image-${runId || 'local'}-${random}`;
 }
 
 /** Whether `name` is one builderName gives in this run (with 8 random hex digits, as the build makes them). */
-export function isMadeBuilder(name: string, env: NodeJS.ProcessEnv): boolean {
+export function isMadeBuilder(name: string, runId: string): boolean {
   const made = /^push-to-image-(.+)-[0-9a-f]{8}$/.exec(name);
-  return made !== null && made[1] === (env.GITHUB_RUN_ID ?? 'local');
+  return made !== null && made[1] === (runId || 'local');
 }

@@ -3,9 +3,16 @@
  * `:buildcache` tag next to the first image. The user's own cache-from/cache-to always win.
  */
 import { parseAttributes } from '../common/lists.js';
+import type { RunContext } from '../common/run-context.js';
+import { repositoryOf, tagged } from '../common/reference.js';
 import { InputError } from '../common/runner.js';
 import { atLeast, SINCE } from './buildx.js';
-import type { CacheMode } from './inputs.js';
+
+export const CACHE_MODES = ['auto', 'gha', 'registry', 'none'] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
+
+/** What the runner offers of the GitHub Actions cache service (the run context's `actionsCache`). */
+export type CacheService = RunContext['actionsCache'];
 
 export interface CacheContext {
   mode: CacheMode;
@@ -16,7 +23,7 @@ export interface CacheContext {
   firstImage: string;
   platforms: string[];
   buildxVersion: string;
-  env: NodeJS.ProcessEnv;
+  service: CacheService;
 }
 
 export interface CachePlan {
@@ -27,15 +34,15 @@ export interface CachePlan {
 }
 
 /** Whether buildx can reach the Actions cache service from this environment. */
-export function ghaAvailable(env: NodeJS.ProcessEnv, buildxVersion: string): boolean {
-  if (!env.ACTIONS_RUNTIME_TOKEN) return false;
-  if (env.ACTIONS_CACHE_URL) return true;
-  return !!env.ACTIONS_RESULTS_URL && atLeast(buildxVersion, SINCE.ghaCacheV2);
+export function ghaAvailable(service: CacheService, buildxVersion: string): boolean {
+  if (!service.runtimeToken) return false;
+  if (service.cacheUrl) return true;
+  return service.resultsUrl && atLeast(buildxVersion, SINCE.ghaCacheV2);
 }
 
 /** One scope per image and platform set, so that builds of other images or platforms do not evict it. */
 export function ghaScope(firstImage: string, platforms: string[]): string {
-  const image = firstImage.replace(/^[^/]*[.:][^/]*\//, '') || 'image';
+  const image = (firstImage && repositoryOf(firstImage)) || 'image';
   const plat = platforms.length > 0 ? platforms.map(p => p.replace(/\//g, '-')).join('+') : 'default';
   return `${image}@${plat}`.replace(/[^A-Za-z0-9@+._-]/g, '-');
 }
@@ -96,7 +103,7 @@ export function planCache(ctx: CacheContext): CachePlan {
     case 'gha':
       return gha();
     case 'auto':
-      return ghaAvailable(ctx.env, ctx.buildxVersion)
+      return ghaAvailable(ctx.service, ctx.buildxVersion)
         ? gha()
         : { from: [], to: [], note: 'no cache service on this runner (set cache: registry to use one)' };
     case 'registry': {
@@ -106,7 +113,7 @@ export function planCache(ctx: CacheContext): CachePlan {
           'tags'
         ]);
       }
-      const ref = `${ctx.firstImage}:buildcache`;
+      const ref = tagged(ctx.firstImage, 'buildcache');
       return {
         from: [`type=registry,ref=${ref}`],
         to: ctx.push ? [`type=registry,ref=${ref},mode=max,ignore-error=true`] : [],

@@ -2,14 +2,12 @@
 import { parseList } from '../common/lists.js';
 import { booleanFrom, InputError, stepInputs, type InputSource } from '../common/runner.js';
 import { checkAttests } from './attestations.js';
-import { checkCacheEntries } from './cache.js';
+import { CACHE_MODES, checkCacheEntries, type CacheMode } from './cache.js';
 import { checkUnique } from './platforms.js';
 import { parseReference } from '../common/reference.js';
 import { parseSecrets, type Secret } from './secrets.js';
 
 export type PushMode = boolean | 'auto';
-export const CACHE_MODES = ['auto', 'gha', 'registry', 'none'] as const;
-export type CacheMode = (typeof CACHE_MODES)[number];
 
 export interface BuildInputs {
   context: string;
@@ -174,6 +172,11 @@ export function readBuildInputs(source: InputSource = stepInputs): BuildInputs {
     builder: source('builder'),
     call: source('call')
   };
+  return checkInputs(inputs);
+}
+
+/** Checks what was read; labels without `=` become empty labels. */
+function checkInputs(inputs: BuildInputs): BuildInputs {
   checkUnique(inputs.platforms);
   checkPositional('file', inputs.file);
   checkPositional('builder', inputs.builder);

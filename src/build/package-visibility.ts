@@ -4,7 +4,7 @@
  * anonymous token from ghcr.io's token service, then a HEAD of the pushed manifest); where that is
  * refused, a warning and a summary line name the package's settings page. Rules pure, one thin edge.
  */
-import { readFileSync } from 'node:fs';
+import type { RunContext } from '../common/run-context.js';
 import { appendSummary, warning } from '../common/runner.js';
 import { isGhcr, parseReference } from '../common/reference.js';
 import { RegistryClient } from '../common/registry/client.js';
@@ -25,20 +25,14 @@ export interface GhcrPackage {
 }
 
 /** What the event payload says of the repository (pure, but for reading the file). */
-export function repositoryFacts(env: NodeJS.ProcessEnv): RepositoryFacts {
-  let repo: { visibility?: unknown; private?: unknown; owner?: { login?: unknown; type?: unknown } } = {};
-  try {
-    repo =
-      (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8')) as { repository?: typeof repo })
-        .repository ?? {};
-  } catch {
-    repo = {};
-  }
-  const visibility = typeof repo.visibility === 'string' ? repo.visibility : '';
+export function repositoryFacts(ctx: RunContext): RepositoryFacts {
+  const repo = (ctx.payload.repository ?? {}) as {
+    owner?: { login?: unknown; type?: unknown };
+  };
   const type = repo.owner?.type;
   return {
-    public: visibility ? visibility === 'public' : repo.private === false,
-    owner: typeof repo.owner?.login === 'string' ? repo.owner.login : (env.GITHUB_REPOSITORY_OWNER ?? ''),
+    public: ctx.visibility === 'public',
+    owner: typeof repo.owner?.login === 'string' ? repo.owner.login : ctx.repositoryOwner,
     ownerType: type === 'User' || type === 'Organization' ? type : ''
   };
 }
@@ -118,10 +112,10 @@ export async function anonymouslyPullable(
 export async function checkPackagesPublic(
   images: string[],
   digest: string,
-  env: NodeJS.ProcessEnv,
+  ctx: RunContext,
   probe: typeof anonymouslyPullable = anonymouslyPullable
 ): Promise<GhcrPackage[]> {
-  const repo = repositoryFacts(env);
+  const repo = repositoryFacts(ctx);
   if (!repo.public || !digest) return [];
   const packages = ghcrPackages(images);
   const answers = await Promise.all(packages.map(p => probe(p.image, digest)));

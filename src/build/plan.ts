@@ -1,20 +1,18 @@
 /**
  * Everything checked and decided before the engine is touched: merged meta values, platforms,
- * push, feature gates, cache, index annotations. Pure but for the local path checks.
+ * push, feature gates, cache, index annotations. Pure.
  */
-import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { resolve } from 'node:path';
 import { InputError } from '../common/runner.js';
 import { effectiveAttestation } from './attestations.js';
 import { indexAnnotations, makesIndex, mergeKeyed, mergeUnique } from './annotations.js';
 import { features, NEWEST, OLDEST_SUPPORTED, requireFeature, SINCE } from './buildx.js';
-import { planCache, type CachePlan } from './cache.js';
+import { planCache, type CachePlan, type CacheService } from './cache.js';
 import type { BuildInputs } from './inputs.js';
 import { parsePlatform, type Platform } from './platforms.js';
 import { decidePush, type PushDecision } from './push.js';
 import { parseReference } from '../common/reference.js';
-import { eventTrust, type Trust } from '../common/trust.js';
+import type { Trust } from '../common/trust.js';
 
 /** What the meta stage hands over in-process. */
 export interface MetaValues {
@@ -40,51 +38,12 @@ export interface Resolved {
 export interface ResolveContext {
   buildxVersion: string;
   containerdStore: boolean;
+  /** The environment buildx runs in (BUILDX_NO_DEFAULT_ATTESTATIONS). */
   env: NodeJS.ProcessEnv;
-  /** Whose code the event builds (read from env's event when not given). */
-  trust?: Trust;
-}
-
-const REMOTE = /^([a-z][a-z0-9+.-]*:\/\/|git@)|\.git(#|$)/i;
-
-/**
- * What buildx reads from this machine exists: the context, the Dockerfile (`file`, or the context's
- * own `Dockerfile`), the `secret-files`. A remote context (a Git or HTTP URL) brings its own
- * Dockerfile; stdin (`-`) is refused, a step has none.
- */
-export function checkLocalPaths(inputs: BuildInputs, cwd: string): void {
-  if (inputs.context === '-') {
-    throw new InputError(
-      'Input "context" is "-", which reads the context from stdin: a step has none; name a path or URL',
-      ['context']
-    );
-  }
-  inputs.secretFiles.forEach((item, i) => {
-    const at = item.indexOf('=');
-    const id = item.slice(0, at).trim();
-    const path = item.slice(at + 1).trim();
-    if (!existsSync(resolve(cwd, path))) {
-      throw new InputError(
-        `Input "secret-files" item ${i + 1} (id "${id}"): "${path}" does not exist (in ${cwd})`,
-        ['secret-files']
-      );
-    }
-  });
-  if (REMOTE.test(inputs.context)) return;
-  const context = resolve(cwd, inputs.context);
-  if (!existsSync(context)) {
-    throw new InputError(`Input "context": "${inputs.context}" does not exist (in ${cwd})`, ['context']);
-  }
-  if (inputs.file) {
-    if (!existsSync(resolve(cwd, inputs.file))) {
-      throw new InputError(`Input "file": "${inputs.file}" does not exist (in ${cwd})`, ['file']);
-    }
-  } else if (!['Dockerfile', 'dockerfile'].some(name => existsSync(resolve(context, name)))) {
-    throw new InputError(
-      `Input "file" is not set, and the context "${inputs.context}" has no Dockerfile (in ${cwd}): add one, or name it in "file"`,
-      ['file']
-    );
-  }
+  /** Whose code the event builds. */
+  trust: Trust;
+  /** The GitHub Actions cache service the runner offers. */
+  cacheService: CacheService;
 }
 
 /**
@@ -126,8 +85,17 @@ export function resolvePush(
   return { tags, ...decision };
 }
 
+/** Refuses the inputs this buildx cannot honour. */
+function requireFeatures(inputs: BuildInputs, version: string): void {
+  requireFeature(version, 'annotations', 'annotations', inputs.annotations.join(', '));
+  requireFeature(version, 'attestations', 'provenance', inputs.provenance);
+  requireFeature(version, 'attestations', 'sbom', inputs.sbom);
+  requireFeature(version, 'attestations', 'attests', inputs.attests.join(', '));
+  requireFeature(version, 'call', 'call', inputs.call);
+}
+
 export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: ResolveContext): Resolved {
-  const { tags, push, reason } = resolvePush(inputs, meta, ctx.trust ?? eventTrust(ctx.env));
+  const { tags, push, reason } = resolvePush(inputs, meta, ctx.trust);
   const decision = { push, reason };
   const labels = mergeKeyed(meta.labels ?? [], inputs.labels);
   const platforms = inputs.platforms.map(p => parsePlatform(p));
@@ -135,11 +103,7 @@ export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: Resolve
   // What the user asked for and this buildx lacks is an input error; what meta adds, a warning.
   const version = ctx.buildxVersion;
   const has = features(version);
-  requireFeature(version, 'annotations', 'annotations', inputs.annotations.join(', '));
-  requireFeature(version, 'attestations', 'provenance', inputs.provenance);
-  requireFeature(version, 'attestations', 'sbom', inputs.sbom);
-  requireFeature(version, 'attestations', 'attests', inputs.attests.join(', '));
-  requireFeature(version, 'call', 'call', inputs.call);
+  requireFeatures(inputs, version);
   const warnings: string[] = [];
   let annotations = mergeUnique(meta.annotations ?? [], inputs.annotations);
   if (!has.annotations && annotations.length > 0) {
@@ -176,7 +140,7 @@ export function resolveBuild(inputs: BuildInputs, meta: MetaValues, ctx: Resolve
     firstImage: tags.length > 0 ? parseReference(tags[0]).name : '',
     platforms: inputs.platforms,
     buildxVersion: version,
-    env: ctx.env
+    service: ctx.cacheService
   });
   return {
     tags,

@@ -3,7 +3,9 @@
  * buildx pushes to one registry after another, so a dead second registry would otherwise leave the
  * image half published.
  */
+import { Authorizer, type Credentials } from '../common/registry/auth.js';
 import { parseChallenges } from '../common/registry/challenge.js';
+import type { FetchInit, FetchLike } from '../common/transport.js';
 import { parseAttributes, splitField } from '../common/lists.js';
 import { configPath, inlineEntry, readConfig } from '../common/docker-config.js';
 import { httpGet, type Answer, type HttpGet } from '../common/http-get.js';
@@ -67,6 +69,33 @@ async function probe(
   return { url: '', code };
 }
 
+/**
+ * A FetchLike over the bare GET: the token request of common/registry/auth.ts without loading fetch.
+ * The token endpoint's last answer is kept, for its status.
+ */
+function tokenFetcher(get: HttpGet, timeoutMs: number): { fetch: FetchLike; last: () => Answer | undefined } {
+  let last: Answer | undefined;
+  const fetch = async (url: string, init: FetchInit = {}) => {
+    last = await get(url, init.headers as Record<string, string>, timeoutMs);
+    const answer = last;
+    // The parts of a Response the Authorizer reads.
+    return {
+      ok: answer.status >= 200 && answer.status < 300,
+      status: answer.status,
+      text: async () => answer.body,
+      json: async () => JSON.parse(answer.body) as unknown
+    } as Response;
+  };
+  return { fetch, last: () => last };
+}
+
+/** The stored `auth` (base64 `user:password`) as credentials. */
+function credentialsOf(auth: string): Credentials {
+  const text = Buffer.from(auth, 'base64').toString('utf8');
+  const at = text.indexOf(':');
+  return { username: text.slice(0, at), password: text.slice(at + 1) };
+}
+
 /** The credentials' answer: '' when accepted or when they cannot be checked, else the problem. */
 async function checkAuth(
   get: HttpGet,
@@ -77,21 +106,21 @@ async function checkAuth(
   timeoutMs: number
 ): Promise<string> {
   const [challenge] = parseChallenges(first.header('www-authenticate'));
-  const headers = { authorization: `Basic ${auth}` };
-  let answer: Answer;
-  if (challenge?.scheme === 'basic') {
-    answer = await get(url, headers, timeoutMs);
-  } else if (challenge?.scheme === 'bearer') {
-    const params = challenge.params;
-    if (!params.realm) return '';
-    const token = new URL(params.realm);
-    if (params.service) token.searchParams.set('service', params.service);
-    token.searchParams.set('scope', `repository:${dest.path}:push,pull`);
-    answer = await get(token.toString(), headers, timeoutMs);
-  } else {
-    return '';
+  if (challenge?.scheme !== 'basic' && challenge?.scheme !== 'bearer') return '';
+  if (challenge.scheme === 'bearer' && !challenge.params.realm) return '';
+  const token = tokenFetcher(get, timeoutMs);
+  const authorizer = new Authorizer(token.fetch, credentialsOf(auth), new URL(url).origin);
+  authorizer.learn(challenge);
+  let answer: Answer | undefined;
+  try {
+    const header = await authorizer.header(`repository:${dest.path}:push,pull`);
+    // Basic: the registry itself judges the credentials; bearer: the token endpoint has.
+    answer =
+      challenge.scheme === 'basic' ? await get(url, { authorization: header ?? '' }, timeoutMs) : undefined;
+  } catch {
+    answer = token.last();
   }
-  return answer.status === 401 ? `${answer.status} ${answer.statusText}`.trim() : '';
+  return answer?.status === 401 ? `${answer.status} ${answer.statusText}`.trim() : '';
 }
 
 /** Throws when a destination is unreachable or rejects its stored credentials. */

@@ -23,10 +23,6 @@ const HANDLERS: Record<string, string> = {
   loong64: 'qemu-loongarch64'
 };
 
-export function handlerName(arch: string): string | undefined {
-  return HANDLERS[arch];
-}
-
 /** Architectures the host runs: its own, and those with an enabled binfmt handler. */
 export function runnableArches(host: string, handlers: Set<string>): Set<string> {
   const arches = new Set(nativeArches(host));

@@ -20,11 +20,9 @@ export interface Executed {
   retried: boolean;
 }
 
-function failure(line: string, tags: string[], env: NodeJS.ProcessEnv): Error {
+function failure(line: string, tags: string[], event: string): Error {
   const registries = [...new Set(tags.map(t => parseReference(t).registry))];
-  const hint = registries
-    .map(registry => deniedHint({ registry, message: line, event: env.GITHUB_EVENT_NAME }))
-    .find(Boolean);
+  const hint = registries.map(registry => deniedHint({ registry, message: line, event })).find(Boolean);
   return new Error(`buildx build failed: ${line || 'no error line'}${hint ? ` ${hint}` : ''}`);
 }
 
@@ -50,6 +48,8 @@ const RETRIES = 2;
 /** How buildx is run: its plugin binary (else `docker buildx`), and whether its start is provisional. */
 export interface BuildxRun {
   plugin?: string;
+  /** The event that runs the build (its name), for the hint of a refused push. */
+  event?: string;
   /**
    * Resolves (never rejects) with true once the plan is known to fit this buildx; until then buildx's
    * output is held back. false stops buildx, drops its output, and executeBuild throws Superseded.
@@ -113,7 +113,7 @@ async function runBuildx(
         firstLog ||= err.result.stderr + err.result.stdout;
         continue;
       }
-      throw failure(line, plan.tags, env);
+      throw failure(line, plan.tags, how.event ?? '');
     }
     await hold;
     if (stopped.signal.aborted) throw new Superseded();

@@ -42,6 +42,16 @@ function splitHost(name: string): [host: string, path: string] {
     : [DOCKER_HUB, name];
 }
 
+/** An image name without its registry host, as written (`o/app` of `ghcr.io/o/app`, `alpine` of `alpine`). */
+export function repositoryOf(image: string): string {
+  return splitHost(image)[1];
+}
+
+/** An image name with a tag: `name:tag`. */
+export function tagged(name: string, tag: string): string {
+  return `${name}:${tag}`;
+}
+
 /** The registry host of an image name (`docker.io` for a bare `user/repo` or `alpine`). */
 export function registryOf(image: string): string {
   return splitHost(image)[0];

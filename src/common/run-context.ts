@@ -20,6 +20,8 @@ export interface RunnerFiles {
   state: string;
   summary: string;
   path: string;
+  /** The runner's artifacts file (GITHUB_ARTIFACTS): what the job published; '' where the runner has none. */
+  artifacts: string;
   /** The job's temporary folder (RUNNER_TEMP, else the OS's), absolute. */
   temp: string;
   /** The step's id (GITHUB_ACTION): the same for a step's main and post parts. */
@@ -81,6 +83,7 @@ export function runnerFiles(env: NodeJS.ProcessEnv = process.env): RunnerFiles {
     state: env.GITHUB_STATE ?? '',
     summary: env.GITHUB_STEP_SUMMARY ?? '',
     path: env.GITHUB_PATH ?? '',
+    artifacts: env.GITHUB_ARTIFACTS ?? '',
     temp: resolve(env.RUNNER_TEMP || tmpdir()),
     action: env.GITHUB_ACTION ?? '',
     debug: env.RUNNER_DEBUG === '1'

@@ -14,19 +14,7 @@ import {
   warning,
   type InputSource
 } from '../common/runner.js';
-import { checkLocalPaths, evaluates, resolvePush } from '../build/plan.js';
-import { eventTrust } from '../common/trust.js';
-import { postBuild, readBuildInputs, runBuild, writeBuildOutputs, type BuildResult } from '../build/main.js';
-import { indexAnnotations } from '../build/annotations.js';
-import {
-  attestBuild,
-  checkAttestable,
-  prepareAttest,
-  readAttestInputs,
-  type AttestInputs
-} from '../build/attest/index.js';
-import { writeAttestOutputs } from '../build/attest/outputs.js';
-import { checkPackagesPublic } from '../build/package-visibility.js';
+import { attestIndex, createBuildFace, indexAnnotations, readIndexInputs } from '../build/stage.js';
 import { createLoginFace } from '../login/stage.js';
 import { createMetaFace, type MetaResult } from '../meta/stage.js';
 import { pruneFace } from '../prune/stage.js';
@@ -82,8 +70,16 @@ export async function runPipeline(
   const metaInputs = named('meta', () =>
     metaFace.read(stageSource(root, 'meta', { ...images, ...floating }), ctx)
   );
-  const buildInputs = named('build', () => readBuildInputs(stageSource(root, 'build')));
-  // merge and promote build nothing: build's inputs give the platforms only.
+  // merge and promote build nothing: build's inputs give the platforms only (a merge reads no
+  // Dockerfile). mode: platform never attests: its image is a hand-off, not a release; a promotion
+  // carries the source's own attestations and signatures over.
+  const buildFace = createBuildFace({ env, cwd });
+  const noAttest = { attest: 'false', sign: 'false', 'github-token': '' };
+  const buildInputs = named('build', () =>
+    p.mode === 'merge' || p.mode === 'promote'
+      ? readIndexInputs(stageSource(root, 'build', p.mode === 'promote' ? noAttest : {}), ctx, env)
+      : buildFace.read(stageSource(root, 'build', p.mode === 'platform' ? noAttest : {}), ctx)
+  );
   const build = p.mode === 'merge' || p.mode === 'promote' ? undefined : buildInputs;
   if (p.mode === 'platform' && buildInputs.platforms.length !== 1) {
     throw new InputError(
@@ -98,16 +94,6 @@ export async function runPipeline(
       'mode'
     ]);
   }
-  if (build) named('build', () => checkLocalPaths(build, cwd));
-
-  // mode: platform never attests: its image is a hand-off, not a release. A promotion carries the
-  // source's own attestations and signatures over.
-  const attest: AttestInputs =
-    p.mode === 'platform' || p.mode === 'promote'
-      ? { attest: 'false', sign: 'false', githubToken: '' }
-      : named('build', () => readAttestInputs(stageSource(root, 'build')));
-  checkAttestable(attest.attest, env);
-  checkAttestable(attest.sign ?? 'false', env, 'sign');
   const scanInputs = readScanInputs(root);
   const loginInputs = named('login', () => loginFace.read(stageSource(root, 'login'), ctx));
 
@@ -121,7 +107,14 @@ export async function runPipeline(
   // handoff tags.
   const decidedTags =
     p.mode === 'merge' ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platforms[0]) : tags;
-  const decided = named('build', () => resolvePush(buildInputs, { tags: decidedTags }, eventTrust(env)));
+  const buildDecision = named('build', () =>
+    buildFace.decide(
+      buildInputs,
+      { tags: decidedTags, labels: meta.labels, annotations: meta.annotations },
+      ctx
+    )
+  );
+  const decided = buildDecision.push;
   // A build that pushes nothing (a pull request) still logs in for its pulls, with what it has.
   const logins = named('login', () =>
     loginFace.decide(
@@ -129,8 +122,8 @@ export async function runPipeline(
       {
         images: meta.images,
         push: decided.push,
-        pull: decided.build && p.mode !== 'merge' && !evaluates(buildInputs),
-        trusted: eventTrust(env).trusted
+        pull: buildDecision.pulls && p.mode !== 'merge',
+        trusted: buildDecision.trust.trusted
       },
       ctx
     )
@@ -200,7 +193,7 @@ export async function runPipeline(
   if (digest) {
     // published (a promotion, or a rerun finished): nothing to build or merge
   } else if (p.mode === 'merge') {
-    prepareAttest(attest, true, env);
+    const attest = attestIndex(buildInputs, ctx, env);
     const merged = await runMerge({
       images: meta.images,
       tags: meta.tags,
@@ -211,19 +204,10 @@ export async function runPipeline(
     digest = merged.digest;
     setOutput('digest', digest);
     appendSummary(`### Merged index\n\n\`${digest}\` from ${platforms.join(', ')}\n`);
-    writeAttestOutputs(await attestBuild(attest, { pushed: true, digest, tags: meta.tags, env }));
-    await checkPackagesPublic(meta.images, digest, env);
+    await attest(digest, meta.tags);
   } else {
-    const result: BuildResult = await runBuild(
-      { ...build!, ...attest },
-      {
-        tags,
-        labels: meta.labels,
-        annotations: meta.annotations
-      },
-      { cwd }
-    );
-    writeBuildOutputs(result);
+    const result = await buildFace.run(buildDecision);
+    buildFace.write(result);
     digest = result.pushed ? result.digest : '';
   }
   setOutput('images', digest ? meta.images.map(image => `${image}@${digest}`).join('\n') : '');
@@ -249,5 +233,5 @@ export async function runPipeline(
 /** The post step: log out of what was logged in to, remove a builder that was created. */
 export async function postPipeline(ctx: RunContext = readRunContext()): Promise<void> {
   await createLoginFace({ root: true }).post(ctx);
-  await postBuild();
+  await createBuildFace().post!(ctx);
 }

@@ -5,7 +5,7 @@
  */
 import type { RunContext } from '../common/run-context.js';
 import type { InputSource } from '../common/runner.js';
-import { buildSecrets } from '../build/secrets.js';
+import { createBuildFace } from '../build/stage.js';
 import { createLoginFace } from '../login/stage.js';
 import { pruneFace } from '../prune/stage.js';
 import { stageSource } from './inputs.js';
@@ -17,7 +17,7 @@ export function rootSecrets(
 ): string[] {
   const secrets = [
     ...createLoginFace({ root: true }).secrets(stageSource(root, 'login'), ctx),
-    ...buildSecrets(stageSource(root, 'build'), env),
+    ...createBuildFace({ env }).secrets!(stageSource(root, 'build')),
     ...pruneFace.secrets(stageSource(root, 'prune'))
   ];
   return [...new Set(secrets.filter(Boolean))];

@@ -220,7 +220,7 @@ describe('builder', () => {
   });
 
   test('a made builder: docker-container, named after the run', () => {
-    expect(builderName({ GITHUB_RUN_ID: '42' }, 'ab12')).toBe('push-to-image-42-ab12');
+    expect(builderName('42', 'ab12')).toBe('push-to-image-42-ab12');
     expect(createBuilderArgs('b')).toEqual([
       'buildx',
       'create',

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildInputs } from '../../../src/build/inputs.js';
-import { BUILDER_STATE, buildRecord, postBuild, resultIds, runBuild } from '../../../src/build/main.js';
+import type { AttestInputs } from '../../../src/build/attest/mode.js';
+import { BUILDER_STATE, buildRecord, resultIds, type BuildDeps } from '../../../src/build/main.js';
+import type { MetaValues } from '../../../src/build/plan.js';
+import { checkBuildInputs, createBuildFace } from '../../../src/build/stage.js';
+import { readRunContext } from '../../../src/common/run-context.js';
 import { checkResult } from '../../../src/build/run.js';
 import { BINFMT_IMAGE } from '../../../src/build/qemu.js';
 import { ExecError, type ExecOptions, type ExecResult } from '../../../src/common/exec.js';
@@ -13,6 +17,25 @@ import { InputError } from '../../../src/common/runner.js';
 import { mainKey, sign } from '../../../src/common/state.js';
 import { parseFileCommands, stateValues } from '../../support/action-runner.js';
 import { DEFAULTS } from './defaults.js';
+
+/** The build face over parsed inputs, as its step runs it: read's checks, then decide and run. */
+async function runBuild(
+  i: BuildInputs & Partial<AttestInputs>,
+  meta: MetaValues,
+  d: BuildDeps & { cwd?: string }
+) {
+  const env = d.env ?? process.env;
+  const ctx = readRunContext(env);
+  const face = createBuildFace(d);
+  const all = { attest: 'false' as const, sign: 'false' as const, githubToken: '', ...i };
+  checkBuildInputs(all, ctx, { env, cwd: d.cwd ?? process.cwd() });
+  return face.run(face.decide(all, meta, ctx));
+}
+
+/** The face's post step with `deps`. */
+function postBuild(deps: BuildDeps) {
+  return createBuildFace(deps).post!(readRunContext(deps.env ?? process.env));
+}
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/build/', import.meta.url));
 const CONTAINERD = '[["driver-type","io.containerd.snapshotter.v1"]]';

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readRunContext } from '../../../src/common/run-context.js';
 import {
   checkPackagesPublic,
   ghcrPackages,
@@ -60,14 +61,16 @@ describe('GHCR package visibility', () => {
 
   test('the payload decides', () => {
     expect(
-      repositoryFacts(eventEnv({ visibility: 'public', owner: { login: 'o', type: 'Organization' } }))
+      repositoryFacts(
+        readRunContext(eventEnv({ visibility: 'public', owner: { login: 'o', type: 'Organization' } }))
+      )
     ).toEqual({
       public: true,
       owner: 'o',
       ownerType: 'Organization'
     });
-    expect(repositoryFacts(eventEnv({ private: true })).public).toBe(false);
-    expect(repositoryFacts({}).public).toBe(false);
+    expect(repositoryFacts(readRunContext(eventEnv({ private: true }))).public).toBe(false);
+    expect(repositoryFacts(readRunContext({})).public).toBe(false);
   });
 
   test('only public repositories are asked about; only a refusal warns', async () => {
@@ -76,9 +79,14 @@ describe('GHCR package visibility', () => {
       image.endsWith('/closed') ? false : image.endsWith('/open') ? true : undefined
     );
     const images = ['ghcr.io/o/closed:1', 'ghcr.io/o/open:1', 'ghcr.io/o/unknown:1', 'docker.io/o/x:1'];
-    const pub = eventEnv({ visibility: 'public', owner: { login: 'o', type: 'User' } });
+    const pub = readRunContext(eventEnv({ visibility: 'public', owner: { login: 'o', type: 'User' } }));
     const closed = await checkPackagesPublic(images, DIGEST, pub, probe);
-    const priv = await checkPackagesPublic(images, DIGEST, eventEnv({ visibility: 'private' }), probe);
+    const priv = await checkPackagesPublic(
+      images,
+      DIGEST,
+      readRunContext(eventEnv({ visibility: 'private' })),
+      probe
+    );
     const printed = out.mock.calls.map(c => String(c[0])).join('');
     out.mockRestore();
     expect(closed.map(p => p.name)).toEqual(['closed']);

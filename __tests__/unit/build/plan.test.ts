@@ -4,11 +4,20 @@ import { join } from 'node:path';
 import { indexAnnotations, makesIndex, mergeKeyed, mergeUnique } from '../../../src/build/annotations.js';
 import { ghaAvailable, ghaScope, planCache, type CacheContext } from '../../../src/build/cache.js';
 import type { BuildInputs } from '../../../src/build/inputs.js';
-import { checkLocalPaths, planForAnyVersion, resolveBuild } from '../../../src/build/plan.js';
+import { checkLocalPaths } from '../../../src/build/paths.js';
+import { planForAnyVersion, resolveBuild } from '../../../src/build/plan.js';
+import { readRunContext } from '../../../src/common/run-context.js';
 import { decidePush } from '../../../src/build/push.js';
 import { InputError } from '../../../src/common/runner.js';
 import { judgeEvent } from '../../../src/common/trust.js';
 import { DEFAULTS } from './defaults.js';
+
+/** What a run with `env` gives the plan: its event's verdict and its cache service, read as the stage reads them. */
+function runOf(env: NodeJS.ProcessEnv) {
+  const ctx = readRunContext(env);
+  return { env, trust: judgeEvent(ctx.eventName, ctx.payload), cacheService: ctx.actionsCache };
+}
+const service = (env: NodeJS.ProcessEnv) => readRunContext(env).actionsCache;
 
 const DESC = 'org.opencontainers.image.description';
 const SRC = 'org.opencontainers.image.source';
@@ -51,7 +60,7 @@ describe('cache', () => {
     firstImage: 'ghcr.io/octo-org/app',
     platforms: ['linux/amd64', 'linux/arm64'],
     buildxVersion: '0.21.0',
-    env: {}
+    service: service({})
   };
   const GHA = { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://results/' };
   const scope = 'octo-org-app@linux-amd64+linux-arm64';
@@ -60,14 +69,19 @@ describe('cache', () => {
     ['auto without the cache service: none', {}, [], []],
     [
       'auto with the cache service: gha, scoped, errors ignored',
-      { env: GHA },
+      { service: service(GHA) },
       [`type=gha,scope=${scope}`],
       [`type=gha,scope=${scope},mode=max,ignore-error=true`]
     ],
-    ['auto on a buildx too old for the v2 service: none', { env: GHA, buildxVersion: '0.13.1' }, [], []],
+    [
+      'auto on a buildx too old for the v2 service: none',
+      { service: service(GHA), buildxVersion: '0.13.1' },
+      [],
+      []
+    ],
     [
       'auto with the v1 service URL: gha on any buildx',
-      { env: { ...GHA, ACTIONS_CACHE_URL: 'https://c/' }, buildxVersion: '0.13.1' },
+      { service: service({ ...GHA, ACTIONS_CACHE_URL: 'https://c/' }), buildxVersion: '0.13.1' },
       [`type=gha,scope=${scope}`],
       [`type=gha,scope=${scope},mode=max,ignore-error=true`]
     ],
@@ -83,14 +97,14 @@ describe('cache', () => {
       ['type=registry,ref=ghcr.io/octo-org/app:buildcache'],
       []
     ],
-    ['none', { mode: 'none', env: GHA }, [], []],
+    ['none', { mode: 'none', service: service(GHA) }, [], []],
     [
       'user cache-from wins (no default cache-to either)',
-      { mode: 'registry', env: GHA, cacheFrom: ['type=local,src=/c'] },
+      { mode: 'registry', service: service(GHA), cacheFrom: ['type=local,src=/c'] },
       ['type=local,src=/c'],
       []
     ],
-    ['user cache-to wins', { env: GHA, cacheTo: ['type=inline'] }, [], ['type=inline']]
+    ['user cache-to wins', { service: service(GHA), cacheTo: ['type=inline'] }, [], ['type=inline']]
   ])('%s', (_name, ctx, from, to) => {
     const planned = planCache({ ...base, ...ctx });
     expect([planned.from, planned.to]).toEqual([from, to]);
@@ -112,7 +126,7 @@ describe('cache', () => {
   });
 
   test('gha needs the runtime token', () => {
-    expect(ghaAvailable({ ACTIONS_RESULTS_URL: 'x' }, '0.30.0')).toBe(false);
+    expect(ghaAvailable(service({ ACTIONS_RESULTS_URL: 'x' }), '0.30.0')).toBe(false);
   });
 });
 
@@ -168,7 +182,7 @@ describe('labels and annotations', () => {
 });
 
 describe('resolveBuild', () => {
-  const ctx = { buildxVersion: '0.13.1', containerdStore: true, env: { GITHUB_EVENT_NAME: 'push' } };
+  const ctx = { buildxVersion: '0.13.1', containerdStore: true, ...runOf({ GITHUB_EVENT_NAME: 'push' }) };
   const inputs = (i: Partial<BuildInputs>): BuildInputs => ({ ...DEFAULTS, ...i });
 
   test('meta values come first; index annotations when a multi-platform image is pushed', () => {
@@ -202,7 +216,7 @@ describe('resolveBuild', () => {
     const r = resolveBuild(
       inputs({ platforms: ['linux/amd64', 'linux/arm64'], tags: ['o/app:1'], labels: [`${DESC}=x`] }),
       {},
-      { ...ctx, env: { GITHUB_EVENT_NAME: 'pull_request' } }
+      { ...ctx, ...runOf({ GITHUB_EVENT_NAME: 'pull_request' }) }
     );
     expect([r.decision.push, r.annotations]).toEqual([false, []]);
   });
@@ -227,7 +241,7 @@ describe('resolveBuild', () => {
     const r = resolveBuild(
       inputs({ platforms: ['linux/amd64'], labels: [`${DESC}=x`], ...i }),
       { tags: ['ghcr.io/o/app:1'] },
-      { ...ctx, env: { GITHUB_EVENT_NAME: 'push', ...env } }
+      { ...ctx, ...runOf({ GITHUB_EVENT_NAME: 'push', ...env }) }
     );
     expect(r.annotations).toEqual(index ? [`index:${DESC}=x`] : []);
   });
@@ -350,14 +364,14 @@ describe('planForAnyVersion: buildx may start before its version is known', () =
   ])('%s', (_name, i, env, known) => {
     const meta = { tags: ['ghcr.io/o/app:1', 'docker.io/o/app:1'], annotations: ['manifest:a=b'] };
     const given = i.tags ? {} : meta;
-    const plan = planForAnyVersion(inputs(i), given, { containerdStore: true, env });
+    const plan = planForAnyVersion(inputs(i), given, { containerdStore: true, ...runOf(env) });
     expect(plan !== undefined).toBe(known);
     if (plan) {
       expect(plan).toEqual(
-        resolveBuild(inputs(i), given, { containerdStore: true, env, buildxVersion: '0.13.1' })
+        resolveBuild(inputs(i), given, { containerdStore: true, ...runOf(env), buildxVersion: '0.13.1' })
       );
       expect(plan).toEqual(
-        resolveBuild(inputs(i), given, { containerdStore: true, env, buildxVersion: '0.29.1' })
+        resolveBuild(inputs(i), given, { containerdStore: true, ...runOf(env), buildxVersion: '0.29.1' })
       );
     }
   });

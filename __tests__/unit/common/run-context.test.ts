@@ -45,6 +45,7 @@ describe('readRunContext', () => {
       GITHUB_STATE: '/f/state',
       GITHUB_STEP_SUMMARY: '/f/summary',
       GITHUB_PATH: '/f/path',
+      GITHUB_ARTIFACTS: '/f/artifacts',
       RUNNER_DEBUG: '1'
     });
     expect(ctx).toEqual({
@@ -75,6 +76,7 @@ describe('readRunContext', () => {
         state: '/f/state',
         summary: '/f/summary',
         path: '/f/path',
+        artifacts: '/f/artifacts',
         temp: '/runner/_temp',
         action: '__run_2',
         debug: true

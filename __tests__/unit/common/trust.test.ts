@@ -77,10 +77,9 @@ describe('whose code each event builds', () => {
         new RegExp(`^Pushing on a ${event} event because "push" is true, though `)
       );
     // attest: auto, with everything else in place, attests the repository's own code only.
-    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'u', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' };
-    const attest = decideAttest('auto', { pushed: true, digest: 'sha256:ab', env, trust });
+    const attest = decideAttest('auto', { pushed: true, digest: 'sha256:ab', canMint: true, trust });
     expect(attest.attest).toBe(expected.trusted);
-    expect(decideAttest('true', { pushed: true, digest: 'sha256:ab', env, trust }).attest).toBe(
+    expect(decideAttest('true', { pushed: true, digest: 'sha256:ab', canMint: true, trust }).attest).toBe(
       expected.trusted
     );
   });
@@ -113,8 +112,7 @@ describe('whose code each event builds', () => {
       build: true,
       reason: 'pull_request event'
     });
-    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'u', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' };
-    expect(decideAttest('auto', { pushed: true, digest: 'sha256:ab', env, trust }).reason).toBe(
+    expect(decideAttest('auto', { pushed: true, digest: 'sha256:ab', canMint: true, trust }).reason).toBe(
       'pull_request builds are not attested'
     );
   });

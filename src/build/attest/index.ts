@@ -1,40 +1,55 @@
 /** Attesting a pushed index: decides whether to, then signs, stores and attaches (sign.ts). */
-import { readFileSync } from 'node:fs';
+import type { RunContext } from '../../common/run-context.js';
 import { info, setOutput, warning } from '../../common/runner.js';
-import { eventTrust } from '../../common/trust.js';
-import { canMintToken, decideAttest, type AttestInputs } from './mode.js';
+import type { Trust } from '../../common/trust.js';
+import { decideAttest, type AttestInputs } from './mode.js';
 import { imageNames } from './subjects.js';
 import { loadSigstore } from './sign.js';
 import { publishSigned, type Published } from './publish.js';
 import { recordPublished } from './record-images.js';
 
 export { checkAttestable, readAttestInputs, type AttestInputs, type AttestMode } from './mode.js';
+export { loadSigstore } from './sign.js';
 
 export type AttestOutcome = Published;
 
-/** The repository's visibility as the event payload gives it ('' when it does not). */
-export function eventVisibility(env: NodeJS.ProcessEnv): string {
-  try {
-    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8')) as {
-      repository?: { visibility?: string; private?: boolean };
-    };
-    const repo = event.repository;
-    if (repo?.visibility) return repo.visibility;
-    return repo?.private === false ? 'public' : '';
-  } catch {
-    return '';
-  }
+/**
+ * Whether the index will likely be attested or signed (pushing, attest or sign not false, an OIDC
+ * token at hand, the repository's own code): the Sigstore libraries then load while it builds (pure).
+ */
+export function attestLikely(
+  inputs: Partial<AttestInputs>,
+  pushing: boolean,
+  facts: { canMint: boolean; trust: Trust }
+): boolean {
+  const off = (inputs.attest ?? 'false') === 'false' && (inputs.sign ?? 'false') === 'false';
+  return pushing && !off && facts.canMint && facts.trust.trusted;
 }
 
-/**
- * Starts loading the Sigstore libraries while the image builds, when it will likely be attested
- * (pushing, attest not false, an OIDC token at hand): their start-up then costs the release nothing.
- */
-export function prepareAttest(inputs: Partial<AttestInputs>, pushing: boolean, env: NodeJS.ProcessEnv): void {
-  const off = (inputs.attest ?? 'false') === 'false' && (inputs.sign ?? 'false') === 'false';
-  if (!pushing || off || !canMintToken(env)) return;
-  if (!eventTrust(env).trusted) return;
+/** Starts loading the Sigstore libraries: their start-up then costs the release nothing. */
+export function prepareAttest(): void {
   loadSigstore().catch(() => undefined);
+}
+
+/** What attestBuild needs to know of the push and the run. */
+export interface AttestFacts {
+  pushed: boolean;
+  digest: string;
+  tags: string[];
+  ctx: RunContext;
+  trust: Trust;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Whether `name` (attest or sign) is done; says why not where it was asked for. */
+function decided(name: 'attest' | 'sign', inputs: Partial<AttestInputs>, facts: AttestFacts): boolean {
+  const mode = inputs[name] ?? 'false';
+  const decision = decideAttest(mode, { ...facts, canMint: facts.ctx.canMintIdToken });
+  const verb = name === 'attest' ? 'attesting' : 'signing';
+  // `true` not honoured for what was pushed is worth a warning; anything else, a line.
+  if (!decision.attest && mode === 'true' && facts.pushed) warning(`Not ${verb}: ${decision.reason}`);
+  else if (!decision.attest && mode !== 'false') info(`Not ${verb}: ${decision.reason}`);
+  return decision.attest;
 }
 
 /**
@@ -43,35 +58,23 @@ export function prepareAttest(inputs: Partial<AttestInputs>, pushing: boolean, e
  */
 export async function attestBuild(
   inputs: Partial<AttestInputs>,
-  facts: { pushed: boolean; digest: string; tags: string[]; env: NodeJS.ProcessEnv }
+  facts: AttestFacts
 ): Promise<AttestOutcome | undefined> {
   const images = imageNames(facts.tags);
-  const trust = eventTrust(facts.env);
+  const { ctx, env } = facts;
   if (facts.pushed && facts.digest) {
-    await recordPublished(images, facts.digest, {
-      token: inputs.githubToken ?? '',
-      trusted: trust.trusted,
-      env: facts.env
-    });
+    const token = inputs.githubToken ?? '';
+    await recordPublished(images, facts.digest, { token, trusted: facts.trust.trusted, ctx, env });
   }
-  const decide = (name: 'attest' | 'sign') => {
-    const mode = inputs[name] ?? 'false';
-    const decision = decideAttest(mode, { ...facts, trust });
-    const verb = name === 'attest' ? 'attesting' : 'signing';
-    // `true` not honoured for what was pushed is worth a warning; anything else, a line.
-    if (!decision.attest && mode === 'true' && facts.pushed) warning(`Not ${verb}: ${decision.reason}`);
-    else if (!decision.attest && mode !== 'false') info(`Not ${verb}: ${decision.reason}`);
-    return decision.attest;
-  };
-  const provenance = decide('attest');
-  const sign = decide('sign');
+  const provenance = decided('attest', inputs, facts);
+  const sign = decided('sign', inputs, facts);
   if (!provenance && !sign) return undefined;
   const published = await publishSigned({
     images,
     digest: facts.digest,
     token: inputs.githubToken ?? '',
-    visibility: eventVisibility(facts.env),
-    env: facts.env,
+    ctx,
+    env,
     provenance,
     sign,
     // With `auto`, a store GitHub does not offer leaves the bundles in the registries alone.

@@ -15,14 +15,12 @@ export function readAttestMode(source: InputSource, name: 'attest' | 'sign' = 'a
   return value;
 }
 
-/** The job can mint an OIDC token (the workflow granted `id-token: write`). */
-export function canMintToken(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-}
-
-/** Throws before anything is built when `attest: true` cannot be honoured. */
-export function checkAttestable(mode: AttestMode, env: NodeJS.ProcessEnv, name = 'attest'): void {
-  if (mode === 'true' && !canMintToken(env)) {
+/**
+ * Throws before anything is built when `attest: true` cannot be honoured: `canMint` is whether the
+ * job can mint an OIDC token (the run context's `canMintIdToken`).
+ */
+export function checkAttestable(mode: AttestMode, canMint: boolean, name = 'attest'): void {
+  if (mode === 'true' && !canMint) {
     throw new InputError(
       `Input "${name}" is "true" but the job cannot mint an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): ${PERMISSIONS_HINT}`,
       [name]
@@ -42,7 +40,7 @@ export interface AttestDecision {
  */
 export function decideAttest(
   mode: AttestMode,
-  facts: { pushed: boolean; digest: string; env: NodeJS.ProcessEnv; trust: Trust }
+  facts: { pushed: boolean; digest: string; canMint: boolean; trust: Trust }
 ): AttestDecision {
   if (mode === 'false') return { attest: false, reason: 'attest is false' };
   if (!facts.pushed) return { attest: false, reason: 'nothing was pushed' };
@@ -52,7 +50,7 @@ export function decideAttest(
     return { attest: false, reason: `${event} builds are not attested${because}` };
   }
   if (!facts.digest) return { attest: false, reason: 'the pushed digest is unknown' };
-  if (!canMintToken(facts.env)) {
+  if (!facts.canMint) {
     return { attest: false, reason: 'the job cannot mint an OIDC token (no `id-token: write`)' };
   }
   return {

@@ -5,7 +5,7 @@ import type { Published } from './publish.js';
 import { attestationSummary } from './summary.js';
 import { publishedSummary } from './published-summary.js';
 
-export function writeAttestOutputs(p: Published | undefined, opts: { summary?: boolean } = {}): void {
+export function writeAttestOutputs(p: Published | undefined): void {
   const a = p?.provenance;
   setOutput('attestation-id', a?.id ?? '');
   setOutput('attestation-url', a?.url ?? '');
@@ -13,7 +13,7 @@ export function writeAttestOutputs(p: Published | undefined, opts: { summary?: b
   setOutput('signature-bundle', p?.signature?.bundlePath ?? '');
   setOutput('sbom-files', p?.sboms.length ? JSON.stringify(sbomFiles(p.sboms)) : '');
   setOutput('verify-commands', p?.commands.join('\n') ?? '');
-  if (!p || opts.summary === false) return;
+  if (!p) return;
   if (a) {
     appendSummary(
       attestationSummary({
@@ -21,7 +21,7 @@ export function writeAttestOutputs(p: Published | undefined, opts: { summary?: b
         url: a.url,
         images: a.images,
         digest: a.digest,
-        owner: process.env.GITHUB_REPOSITORY_OWNER ?? '',
+        owner: p.owner,
         instance: a.endpoints.instance,
         bundlePath: a.bundlePath,
         signer: p.signer,

@@ -4,15 +4,22 @@
  * from every registry and verified against the instance's trust anchors before the step succeeds,
  * and the commands a user runs to verify the same are made.
  */
+import type { RunContext } from '../../common/run-context.js';
 import { readFileSync } from 'node:fs';
 import { info, warning } from '../../common/runner.js';
 import { imageClient } from './attach.js';
 import { verifyCommands } from './commands.js';
 import { sigstoreEndpoints, type SigstoreEndpoints } from './endpoints.js';
 import { causeChain } from './failure.js';
-import { bundleVerifier, loadVerifier, verifyAttached, type Expected } from './readback.js';
+import {
+  bundleVerifier,
+  loadVerifier,
+  verifyAttached,
+  type Expected,
+  type VerifyBundle
+} from './readback.js';
 import { SPDX_PREDICATE } from './sbom.js';
-import { readIndexSboms, signSboms, type SignedSbom } from './sbom-sign.js';
+import { readIndexSboms, signSboms, type SbomRequest, type SignedSbom } from './sbom-sign.js';
 import type { AttestMode } from './mode.js';
 import { attestImage, type Attestation } from './sign.js';
 import { SIGN_PREDICATE, signDigest, type Signature } from './signature.js';
@@ -26,7 +33,8 @@ export interface PublishRequest {
   digest: string;
   /** A GitHub token with `attestations: write` (provenance and SBOMs are stored). */
   token: string;
-  visibility?: string;
+  /** The run: the repository, its owner and visibility, the GitHub URLs, the runner's temporary folder. */
+  ctx: RunContext;
   env: NodeJS.ProcessEnv;
   provenance: boolean;
   sign: boolean;
@@ -36,6 +44,8 @@ export interface PublishRequest {
 }
 
 export interface Published {
+  /** The repository's owner (whose identity signed). */
+  owner: string;
   images: string[];
   digest: string;
   endpoints: SigstoreEndpoints;
@@ -68,32 +78,69 @@ export function expectedBundles(
   ];
 }
 
+/** Reads the index's SBOMs back from the first registry and signs each. */
+function readAndSignSboms(req: PublishRequest, base: Omit<SbomRequest, 'token'>): Promise<SignedSbom[]> {
+  return readIndexSboms(req.images[0], req.digest, req.env)
+    .catch((err: unknown) => {
+      throw new Error(
+        `The image ${req.images[0]}@${req.digest} was pushed, but its SBOMs could not be read back: ${causeChain(err)}`
+      );
+    })
+    .then(found => {
+      if (found.length === 0) warning(`No SBOM attestation was found in ${req.images[0]}@${req.digest}`);
+      return signSboms({ ...base, token: req.token }, found);
+    });
+}
+
+/** The verifier of the signer's bundles, once the instance's trust anchors are read. */
+async function verifierFor(
+  req: PublishRequest,
+  endpoints: SigstoreEndpoints,
+  anchors: ReturnType<typeof fetchTrustAnchors>,
+  signer: Signer
+): Promise<VerifyBundle> {
+  const read = await anchors.catch((err: unknown) => {
+    throw new Error(
+      `The image ${req.images[0]}@${req.digest} was pushed and signed, but the trust anchors of ${endpoints.fulcioURL} could not be read to check it: ${causeChain(err)}`
+    );
+  });
+  return bundleVerifier(read, signer);
+}
+
+/** Reads back and verifies every expected bundle in every registry. */
+async function verifyEverywhere(
+  req: PublishRequest,
+  expected: ReturnType<typeof expectedBundles>,
+  verify: VerifyBundle
+): Promise<void> {
+  await Promise.all(
+    req.images.flatMap(image => {
+      const { client, path } = imageClient(image, req.env);
+      return expected.map(e =>
+        verifyAttached(client, path, e, verify).catch((err: unknown) => {
+          throw new Error(
+            `The image ${image}@${req.digest} was pushed and signed, but the ${e.what} of ${e.subject} read back from the registry does not verify: ${causeChain(err)}`
+          );
+        })
+      );
+    })
+  );
+}
+
 export async function publishSigned(req: PublishRequest): Promise<Published> {
   const started = performance.now();
-  const env = req.env;
-  const endpoints = sigstoreEndpoints(req.visibility, env.GITHUB_SERVER_URL || undefined);
+  const { env, ctx } = req;
+  const endpoints = sigstoreEndpoints(ctx.visibility, ctx.serverUrl);
   // Trust anchors and the verifier load while signing runs.
   const anchors = fetchTrustAnchors(endpoints);
   anchors.catch(() => undefined);
   loadVerifier().catch(() => undefined);
-  const base = { images: req.images, digest: req.digest, visibility: req.visibility, env };
+  const base = { images: req.images, digest: req.digest, ctx, env };
 
   const [provenance, signature, sboms] = await Promise.all([
     req.provenance ? attestImage({ ...base, token: req.token, mode: req.mode }) : undefined,
     req.sign ? signDigest(base) : undefined,
-    req.sbom
-      ? readIndexSboms(req.images[0], req.digest, env)
-          .catch((err: unknown) => {
-            throw new Error(
-              `The image ${req.images[0]}@${req.digest} was pushed, but its SBOMs could not be read back: ${causeChain(err)}`
-            );
-          })
-          .then(found => {
-            if (found.length === 0)
-              warning(`No SBOM attestation was found in ${req.images[0]}@${req.digest}`);
-            return signSboms({ ...base, token: req.token }, found);
-          })
-      : []
+    req.sbom ? readAndSignSboms(req, base) : []
   ]);
 
   const bundles = [
@@ -102,6 +149,7 @@ export async function publishSigned(req: PublishRequest): Promise<Published> {
     ...sboms.map(s => s.bundle)
   ];
   const published: Published = {
+    owner: ctx.repositoryOwner,
     images: req.images,
     digest: req.digest,
     endpoints,
@@ -119,34 +167,16 @@ export async function publishSigned(req: PublishRequest): Promise<Published> {
       `The image ${req.images[0]}@${req.digest} was signed by a certificate that names no identity`
     );
 
-  const verify = await bundleVerifier(
-    await anchors.catch((err: unknown) => {
-      throw new Error(
-        `The image ${req.images[0]}@${req.digest} was pushed and signed, but the trust anchors of ${endpoints.fulcioURL} could not be read to check it: ${causeChain(err)}`
-      );
-    }),
-    signer
-  );
+  const verify = await verifierFor(req, endpoints, anchors, signer);
   const expected = expectedBundles(req.digest, { provenance: !!provenance, signed: !!signature, sboms });
-  await Promise.all(
-    req.images.flatMap(image => {
-      const { client, path } = imageClient(image, env);
-      return expected.map(e =>
-        verifyAttached(client, path, e, verify).catch((err: unknown) => {
-          throw new Error(
-            `The image ${image}@${req.digest} was pushed and signed, but the ${e.what} of ${e.subject} read back from the registry does not verify: ${causeChain(err)}`
-          );
-        })
-      );
-    })
-  );
+  await verifyEverywhere(req, expected, verify);
   const verified = expected.length * req.images.length;
   info(`Verified ${verified} signatures and attestations read back from the registries`);
   const commands = verifyCommands(
     {
       images: req.images,
       digest: req.digest,
-      owner: env.GITHUB_REPOSITORY_OWNER ?? '',
+      owner: ctx.repositoryOwner,
       instance: endpoints.instance,
       signed: !!signature,
       provenance: !!provenance,

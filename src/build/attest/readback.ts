@@ -54,15 +54,15 @@ const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 
 const ALWAYS = { start: new Date(0), end: new Date(8_640_000_000_000_000) };
 
-/** A verifier of bundles against `anchors` for `signer` (the identity and issuer this step signed as). */
-export async function bundleVerifier(anchors: TrustAnchors, signer: Signer) {
-  const [
-    { Verifier, toSignedEntity },
-    { bundleFromJSON },
-    { X509Certificate, crypto },
-    { verifyCertificateChain }
-  ] = await loadVerifier();
-  const trust = {
+type Core = Awaited<ReturnType<typeof loadVerifier>>[2];
+
+/** The trust material of an instance: its CA and timestamp chains, its transparency log keys (keyless: no key). */
+function trustMaterial(
+  anchors: TrustAnchors,
+  X509Certificate: Core['X509Certificate'],
+  crypto: Core['crypto']
+) {
+  return {
     certificateAuthorities: anchors.caChains.map(chain => ({
       certChain: chain.map(der => X509Certificate.parse(der)),
       validFor: ALWAYS
@@ -81,6 +81,17 @@ export async function bundleVerifier(anchors: TrustAnchors, signer: Signer) {
       throw new Error(`a keyless bundle names no key (${hint})`);
     }
   };
+}
+
+/** A verifier of bundles against `anchors` for `signer` (the identity and issuer this step signed as). */
+export async function bundleVerifier(anchors: TrustAnchors, signer: Signer) {
+  const [
+    { Verifier, toSignedEntity },
+    { bundleFromJSON },
+    { X509Certificate, crypto },
+    { verifyCertificateChain }
+  ] = await loadVerifier();
+  const trust = trustMaterial(anchors, X509Certificate, crypto);
   const verifier = new Verifier(trust, {
     tlogThreshold: anchors.tlogKeys.length ? 1 : 0,
     tsaThreshold: anchors.tsaChains.length ? 1 : 0,
@@ -117,18 +128,21 @@ export async function bundleVerifier(anchors: TrustAnchors, signer: Signer) {
     const bundle = bundleFromJSON(JSON.parse(text));
     verifier.verify(toSignedEntity(bundle), policy);
     if (bundle.content.$case !== 'dsseEnvelope') throw new Error('the bundle holds no DSSE envelope');
-    const envelope = bundle.content.dsseEnvelope;
-    if (envelope.payloadType !== 'application/vnd.in-toto+json')
-      throw new Error('the payload is not in-toto');
-    const statement = JSON.parse(envelope.payload.toString('utf8')) as {
-      predicateType?: string;
-      subject?: { digest?: Record<string, string> }[];
-    };
-    if (statement.predicateType !== expected.predicateType)
-      throw new Error(`the statement's predicate type is ${statement.predicateType}`);
-    if (!namesDigest(statement, expected.subject))
-      throw new Error(`the statement's subject is not ${expected.subject}`);
+    checkStatement(bundle.content.dsseEnvelope, expected);
   };
+}
+
+/** The envelope holds an in-toto statement of the expected predicate type about the expected subject. */
+function checkStatement(envelope: { payloadType: string; payload: Buffer }, expected: Expected): void {
+  if (envelope.payloadType !== 'application/vnd.in-toto+json') throw new Error('the payload is not in-toto');
+  const statement = JSON.parse(envelope.payload.toString('utf8')) as {
+    predicateType?: string;
+    subject?: { digest?: Record<string, string> }[];
+  };
+  if (statement.predicateType !== expected.predicateType)
+    throw new Error(`the statement's predicate type is ${statement.predicateType}`);
+  if (!namesDigest(statement, expected.subject))
+    throw new Error(`the statement's subject is not ${expected.subject}`);
 }
 
 export type VerifyBundle = Awaited<ReturnType<typeof bundleVerifier>>;

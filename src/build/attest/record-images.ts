@@ -1,32 +1,30 @@
 /** Records what was pushed: the runner's artifacts file, and GitHub's storage records for organizations. */
-import { readFileSync } from 'node:fs';
+import type { RunContext } from '../../common/run-context.js';
 import { info } from '../../common/runner.js';
 import { createStorageRecords, declareArtifacts, ownedByOrganization, storageRecord } from './records.js';
 
-function event(env: NodeJS.ProcessEnv): {
-  repository?: { name?: string; owner?: { type?: string; login?: string } };
-} {
-  try {
-    return JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8'));
-  } catch {
-    return {};
-  }
+/** The release a tag names (`refs/tags/v1.2.3` → `v1.2.3`), '' for any other ref. */
+function tagVersion(ref: string): string {
+  return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : '';
 }
 
 export async function recordPublished(
   images: string[],
   digest: string,
-  facts: { token: string; trusted: boolean; env: NodeJS.ProcessEnv }
+  facts: { token: string; trusted: boolean; ctx: RunContext; env: NodeJS.ProcessEnv }
 ): Promise<void> {
-  const env = facts.env;
-  if (declareArtifacts(images, digest, env)) info(`Declared ${images.length} pushed images to the runner`);
-  const payload = event(env);
+  const { ctx } = facts;
+  if (declareArtifacts(images, digest, ctx.files.artifacts))
+    info(`Declared ${images.length} pushed images to the runner`);
   // A record says the organization published the image: only for the repository's own code.
-  if (!facts.trusted || !facts.token || !ownedByOrganization(payload)) return;
-  const [owner, name] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!owner || !name) return;
-  const version = env.GITHUB_REF_TYPE === 'tag' ? (env.GITHUB_REF_NAME ?? '') : '';
-  const records = images.map(image => storageRecord(image, digest, name, version));
-  const created = await createStorageRecords(records, { token: facts.token, owner, env });
+  if (!facts.trusted || !facts.token || !ownedByOrganization(ctx.payload)) return;
+  if (!ctx.owner || !ctx.repo) return;
+  const records = images.map(image => storageRecord(image, digest, ctx.repo, tagVersion(ctx.ref)));
+  const created = await createStorageRecords(records, {
+    token: facts.token,
+    owner: ctx.owner,
+    apiUrl: ctx.apiUrl,
+    env: facts.env
+  });
   if (created) info(`Created ${created} artifact storage records`);
 }

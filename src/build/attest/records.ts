@@ -16,8 +16,7 @@ export function artifactLines(images: string[], digest: string): string {
 }
 
 /** Declares the images to the runner, where it offers the artifacts file. */
-export function declareArtifacts(images: string[], digest: string, env: NodeJS.ProcessEnv): boolean {
-  const file = env.GITHUB_ARTIFACTS;
+export function declareArtifacts(images: string[], digest: string, file: string): boolean {
   if (!file) return false;
   appendFileSync(file, artifactLines(images, digest));
   return true;
@@ -62,10 +61,10 @@ export function ownedByOrganization(event: { repository?: { owner?: { type?: str
 /** Creates a storage record per image; without the permission (403/404) nothing is said. */
 export async function createStorageRecords(
   records: StorageRecord[],
-  facts: { token: string; owner: string; env: NodeJS.ProcessEnv },
+  facts: { token: string; owner: string; apiUrl: string; env: NodeJS.ProcessEnv },
   fetch: FetchLike = keepAliveFetch(4, facts.env)
 ): Promise<number> {
-  const api = (facts.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+  const api = facts.apiUrl;
   const url = `${api}/orgs/${encodeURIComponent(facts.owner)}/artifacts/metadata/storage-record`;
   let created = 0;
   for (const record of records) {

@@ -4,6 +4,7 @@
  * that platform's manifest in every image, stored in GitHub's attestation store and attached to the
  * platform manifest in every registry; the document is also written to a file for scanners.
  */
+import type { RunContext } from '../../common/run-context.js';
 import { writeFileSync } from 'node:fs';
 import { info } from '../../common/runner.js';
 import { attachBundle, imageClient } from './attach.js';
@@ -45,7 +46,7 @@ export interface SbomRequest {
   /** The index digest. */
   digest: string;
   token: string;
-  visibility?: string;
+  ctx: RunContext;
   env: NodeJS.ProcessEnv;
 }
 
@@ -56,10 +57,9 @@ export async function readIndexSboms(image: string, digest: string, env: NodeJS.
 }
 
 export async function signSboms(req: SbomRequest, sboms: Sbom[]): Promise<SignedSbom[]> {
-  const env = req.env;
-  const endpoints = sigstoreEndpoints(req.visibility, env.GITHUB_SERVER_URL || undefined);
-  const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  const { env, ctx } = req;
+  const endpoints = sigstoreEndpoints(ctx.visibility, ctx.serverUrl);
+  const apiUrl = ctx.apiUrl;
   const { attest } = await loadSigstore();
   const seen = new Map<string, number>();
   const numbered = sboms.map(s => {
@@ -70,7 +70,7 @@ export async function signSboms(req: SbomRequest, sboms: Sbom[]): Promise<Signed
   return Promise.all(
     numbered.map(async sbom => {
       const shown = `${req.images[0]}@${sbom.digest}`;
-      const path = bundleFile(env, sbomFileName(sbom.platform, sbom.n));
+      const path = bundleFile(ctx.runnerTemp, sbomFileName(sbom.platform, sbom.n));
       writeFileSync(path, JSON.stringify(sbom.document, null, 2));
       const result = await attest({
         subjects: subjectsOf(req.images, sbom.digest),
@@ -86,14 +86,14 @@ export async function signSboms(req: SbomRequest, sboms: Sbom[]): Promise<Signed
       // said so (or failed, with attest: true), and the bundle lives in the registries alone.
       const id = await storeAttestation(result.bundle, req.token, {
         apiUrl,
-        repository: env.GITHUB_REPOSITORY ?? ''
+        repository: ctx.repository
       }).catch((err: unknown) => {
         if (storeNotOffered(err)) return '';
         throw attestFailure(err, 'store', shown, { ...endpoints, apiUrl });
       });
       const bundle = JSON.stringify(result.bundle);
       const bundlePath = bundleFile(
-        env,
+        ctx.runnerTemp,
         `sbom-${sbom.digest.replace(/^sha256:/, '').slice(0, 16)}-${sbom.n + 1}.sigstore.json`
       );
       writeFileSync(bundlePath, bundle);
@@ -114,7 +114,7 @@ export async function signSboms(req: SbomRequest, sboms: Sbom[]): Promise<Signed
         bundlePath,
         bundle,
         id,
-        url: id ? `${server}/${env.GITHUB_REPOSITORY}/attestations/${id}` : ''
+        url: id ? `${ctx.serverUrl}/${ctx.repository}/attestations/${id}` : ''
       };
     })
   );

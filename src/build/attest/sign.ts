@@ -6,8 +6,8 @@
  * chunks of their own, so steps that do not attest never load them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunContext } from '../../common/run-context.js';
 import { info, notice } from '../../common/runner.js';
 import { attachBundle } from './attach.js';
 import { sigstoreEndpoints, type SigstoreEndpoints } from './endpoints.js';
@@ -23,8 +23,8 @@ export interface AttestRequest {
   digest: string;
   /** A GitHub token with `attestations: write`. */
   token: string;
-  /** Repository visibility from the event payload. */
-  visibility?: string;
+  /** The run: the repository, its visibility, the GitHub URLs, the runner's temporary folder. */
+  ctx: RunContext;
   /** `auto` keeps the bundle in the registries alone where GitHub's store is not offered. */
   mode?: AttestMode;
   env: NodeJS.ProcessEnv;
@@ -52,10 +52,9 @@ export function loadSigstore() {
 
 export async function attestImage(req: AttestRequest): Promise<Attestation> {
   const started = performance.now();
-  const env = req.env;
-  const endpoints = sigstoreEndpoints(req.visibility, env.GITHUB_SERVER_URL || undefined);
-  const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-  const where = { ...endpoints, apiUrl };
+  const { env, ctx } = req;
+  const endpoints = sigstoreEndpoints(ctx.visibility, ctx.serverUrl);
+  const where = { ...endpoints, apiUrl: ctx.apiUrl };
   const shown = `${req.images[0]}@${req.digest}`;
   const { attest, buildSLSAProvenancePredicate } = await loadSigstore();
 
@@ -74,9 +73,9 @@ export async function attestImage(req: AttestRequest): Promise<Attestation> {
   }).catch((err: unknown) => {
     throw attestFailure(err, 'sign', shown, where);
   });
-  const repository = env.GITHUB_REPOSITORY ?? '';
+  const repository = ctx.repository;
   let notStored = '';
-  const id = await storeAttestation(result.bundle, req.token, { apiUrl, repository }).catch(
+  const id = await storeAttestation(result.bundle, req.token, { apiUrl: ctx.apiUrl, repository }).catch(
     (err: unknown) => {
       notStored = storeNotOffered(err);
       if (!notStored) throw attestFailure(err, 'store', shown, where);
@@ -85,7 +84,7 @@ export async function attestImage(req: AttestRequest): Promise<Attestation> {
         repository,
         images: req.images,
         digest: req.digest,
-        owner: env.GITHUB_REPOSITORY_OWNER || repository.split('/')[0],
+        owner: ctx.repositoryOwner || repository.split('/')[0],
         instance: endpoints.instance
       };
       if (req.mode !== 'auto') throw new Error(notStoredFailure(facts, req.mode ?? 'true'));
@@ -93,10 +92,9 @@ export async function attestImage(req: AttestRequest): Promise<Attestation> {
       return '';
     }
   );
-  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-  const url = id ? `${server}/${env.GITHUB_REPOSITORY}/attestations/${id}` : '';
+  const url = id ? `${ctx.serverUrl}/${ctx.repository}/attestations/${id}` : '';
 
-  const dir = join(env.RUNNER_TEMP || tmpdir(), 'push-to-image');
+  const dir = join(ctx.runnerTemp, 'push-to-image');
   mkdirSync(dir, { recursive: true });
   const bundlePath = join(
     dir,

@@ -7,8 +7,8 @@
  * Exported for any path that publishes an index (build, merge, promote).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunContext } from '../../common/run-context.js';
 import { info } from '../../common/runner.js';
 import { attachBundle } from './attach.js';
 import { sigstoreEndpoints } from './endpoints.js';
@@ -21,7 +21,7 @@ export interface SignRequest {
   /** Image names (registry/repository) that hold `digest`. */
   images: string[];
   digest: string;
-  visibility?: string;
+  ctx: RunContext;
   env: NodeJS.ProcessEnv;
 }
 
@@ -41,8 +41,8 @@ export function signStatementParts(digest: string): { subjects: { digest: Record
 }
 
 /** Where a bundle of this step is written (RUNNER_TEMP/push-to-image). */
-export function bundleFile(env: NodeJS.ProcessEnv, name: string): string {
-  const dir = join(env.RUNNER_TEMP || tmpdir(), 'push-to-image');
+export function bundleFile(runnerTemp: string, name: string): string {
+  const dir = join(runnerTemp, 'push-to-image');
   mkdirSync(dir, { recursive: true });
   return join(dir, name);
 }
@@ -50,9 +50,9 @@ export function bundleFile(env: NodeJS.ProcessEnv, name: string): string {
 /** Signs `digest` and attaches the signature to it in every one of `images`. */
 export async function signDigest(req: SignRequest): Promise<Signature> {
   const started = performance.now();
-  const env = req.env;
-  const endpoints = sigstoreEndpoints(req.visibility, env.GITHUB_SERVER_URL || undefined);
-  const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+  const { env, ctx } = req;
+  const endpoints = sigstoreEndpoints(ctx.visibility, ctx.serverUrl);
+  const apiUrl = ctx.apiUrl;
   const shown = `${req.images[0]}@${req.digest}`;
   const { attest } = await loadSigstore();
   info(`Signing ${req.digest} with ${endpoints.fulcioURL}`);
@@ -68,7 +68,7 @@ export async function signDigest(req: SignRequest): Promise<Signature> {
   });
   const bundle = JSON.stringify(result.bundle);
   const bundlePath = bundleFile(
-    env,
+    ctx.runnerTemp,
     `signature-${req.digest.replace(/^sha256:/, '').slice(0, 16)}.sigstore.json`
   );
   writeFileSync(bundlePath, bundle);

@@ -1,3 +1,4 @@
+import { readRunContext } from '../../../../src/common/run-context.js';
 import { InputError } from '../../../../src/common/runner.js';
 import {
   checkAttestable,
@@ -51,10 +52,10 @@ describe('the attest input', () => {
   });
 
   test('true without an OIDC token request URL fails, naming both permissions', () => {
-    expect(() => checkAttestable('true', {})).toThrow(InputError);
-    expect(() => checkAttestable('true', {})).toThrow(/id-token: write.*attestations: write/);
-    expect(() => checkAttestable('true', OIDC)).not.toThrow();
-    expect(() => checkAttestable('auto', {})).not.toThrow();
+    expect(() => checkAttestable('true', false)).toThrow(InputError);
+    expect(() => checkAttestable('true', false)).toThrow(/id-token: write.*attestations: write/);
+    expect(() => checkAttestable('true', true)).not.toThrow();
+    expect(() => checkAttestable('auto', false)).not.toThrow();
   });
 });
 
@@ -77,9 +78,10 @@ describe('decideAttest', () => {
       { attest: false, reason: 'the job cannot mint an OIDC token (no `id-token: write`)' }
     ]
   ] as const)('%s with %j', (mode, facts, decision) => {
-    expect(decideAttest(mode, { ...facts, trust: judgeEvent(facts.env.GITHUB_EVENT_NAME, {}) })).toEqual(
-      decision
-    );
+    const canMint = readRunContext(facts.env).canMintIdToken;
+    expect(
+      decideAttest(mode, { ...facts, canMint, trust: judgeEvent(facts.env.GITHUB_EVENT_NAME, {}) })
+    ).toEqual(decision);
   });
 });
 
