@@ -5,7 +5,8 @@
  * and `sha256-<hex>` referrers tags: on the index and on each platform manifest. Then a prune with
  * keep-n-tagged 1. cosign (not our code) still verifies the kept release's signature, provenance and
  * SBOMs; the other release's index, platform manifests, artifacts and referrers tags are gone from the
- * registry; and no signature or SBOM attestation was deleted as an untagged image of its own.
+ * registry; and no signature or SBOM attestation was deleted as an untagged image of its own (only
+ * referrers indexes a later attach superseded, which no tag names any more, go as untagged).
  *
  * `gh attestation verify` as a further independent verifier cannot run here: forky has no `gh`
  * package (apt-get download gh: "Unable to locate package gh"), trixie's is gh 2.46.0 and bookworm's
@@ -73,6 +74,11 @@ interface Release {
   /** The referrers tags found (`sha256-<hex>` of the index and of each platform manifest) -> their digest. */
   referrersTags: Record<string, string>;
   artifacts: Artifact[];
+  /**
+   * Referrers indexes a later attach replaced under the same tag (the index's first referrers index,
+   * listing the provenance alone, once the signature joined it): untagged, referenced by nothing.
+   */
+  superseded: string[];
 }
 const releases: Record<'old' | 'new', Release> = {} as never;
 
@@ -124,7 +130,7 @@ async function landed(version: string, digest: string): Promise<Release> {
       });
     }
   }
-  return { version, digest, platforms, parts, referrersTags, artifacts };
+  return { version, digest, platforms, parts, referrersTags, artifacts, superseded: [] };
 }
 
 /** Builds, signs and pushes `version` with the build stage; returns what landed in the registry. */
@@ -146,6 +152,7 @@ async function release(version: string): Promise<Release> {
     ...sigstore.env
   };
   sigstore.oidc.claims = githubClaims(env);
+  const before = new Set((await ghcr.store.manifests(REPO)).map(m => m.digest));
   const step = await runAction({
     action: 'build/action.yml',
     githubToken: TOKEN,
@@ -176,12 +183,35 @@ async function release(version: string): Promise<Release> {
   for (const d of Object.values(r.platforms))
     expect(r.artifacts.filter(a => a.subject === d).map(a => a.predicateType)).toEqual([SPDX]);
   expect(Object.keys(r.referrersTags)).toHaveLength(3);
+  // Whatever else the release added to the repository: only superseded referrers indexes.
+  const known = new Set(everything(r));
+  for (const m of await ghcr.store.manifests(REPO)) {
+    if (before.has(m.digest) || known.has(m.digest)) continue;
+    const doc = await manifest(`@${m.digest}`);
+    const listed = (doc?.manifests ?? []).map(e => e.digest);
+    expect({
+      digest: m.digest,
+      tags: m.tags,
+      artifacts: listed.every(d => r.artifacts.some(a => a.digest === d))
+    }).toEqual({
+      digest: m.digest,
+      tags: [],
+      artifacts: true
+    });
+    r.superseded.push(m.digest);
+  }
   return r;
 }
 
 /** Everything a release put in the registry, each a version in the Packages listing. */
 function everything(r: Release): string[] {
-  return [r.digest, ...r.parts, ...Object.values(r.referrersTags), ...r.artifacts.map(a => a.digest)];
+  return [
+    r.digest,
+    ...r.parts,
+    ...Object.values(r.referrersTags),
+    ...r.artifacts.map(a => a.digest),
+    ...r.superseded
+  ];
 }
 
 const check = (ref: string, type?: string) =>
@@ -259,7 +289,10 @@ test('a prune after two signed releases keeps the newer one verifiable and takes
   const deleted = JSON.parse(res.outputs.deleted) as Deleted[];
   console.log(deleted.map(d => `${d.digest} ${d.reason}`).join('\n'));
   const reason = (digest: string) => deleted.find(d => d.digest === digest)?.reason;
-  expect(deleted.map(d => d.digest).sort()).toEqual(everything(old).sort());
+  // (and the kept release's superseded referrers index: an untagged index that no tag or image uses)
+  expect(deleted.map(d => d.digest).sort()).toEqual([...everything(old), ...kept.superseded].sort());
+  for (const digest of [...old.superseded, ...kept.superseded])
+    expect(reason(digest)).toBe('untagged and not used by any kept image');
   expect(reason(old.digest)).toBe('beyond the 1 newest tagged images (keep-n-tagged)');
   // No signature, SBOM or provenance attestation, nor a referrers index, counted as an untagged image.
   for (const a of old.artifacts)
@@ -274,8 +307,18 @@ test('a prune after two signed releases keeps the newer one verifiable and takes
     });
   expect(res.outputs['deleted-count']).toBe(String(deleted.length));
   expect(res.outputs.backlog).toBe('0');
-  for (const digest of everything(kept)) expect(reason(digest)).toBeUndefined();
-  expect(res.summary).not.toMatch(/untagged.*(referrer|signature|sbom|attestation)/i);
+  for (const digest of everything(kept))
+    if (!kept.superseded.includes(digest)) expect(reason(digest)).toBeUndefined();
+  // The summary's table says the same: each artifact's row gives it as a referrer, not as untagged.
+  const row = (digest: string) =>
+    res.summary
+      .split('\n')
+      .find(l => l.includes(`\`${digest.slice(0, 19)}\``))
+      ?.split('|')
+      .at(-2)
+      ?.trim();
+  for (const digest of [...old.artifacts.map(a => a.digest), ...Object.values(old.referrersTags)])
+    expect({ digest, row: row(digest) }).toEqual({ digest, row: reason(digest) });
 
   // The registry, read with crane: only the kept release's tag and its referrers tags remain.
   const tags = (await crane('ls', `${ghcr.registry}/${REPO}`)).out.split('\n').sort();
@@ -283,14 +326,14 @@ test('a prune after two signed releases keeps the newer one verifiable and takes
   for (const reference of [
     ':1.0.0',
     ...Object.keys(old.referrersTags).map(t => `:${t}`),
-    ...everything(old).map(d => `@${d}`)
+    ...[...everything(old), ...kept.superseded].map(d => `@${d}`)
   ])
     expect({ reference, found: (await manifest(reference)) !== undefined }).toEqual({
       reference,
       found: false
     });
   // The kept release is whole: the same artifacts, found through the same referrers tags.
-  expect(await landed(kept.version, kept.digest)).toEqual(kept);
+  expect(await landed(kept.version, kept.digest)).toEqual({ ...kept, superseded: [] });
 
   // cosign: the kept release still verifies; the pruned one has nothing left to verify.
   for (const c of await checks(kept)) {
