@@ -21,7 +21,7 @@ import { pruneFace } from '../prune/stage.js';
 import { readRunContext, type RunContext } from '../common/run-context.js';
 import { handoffRefs } from './handoff.js';
 import { defaultImages } from './images.js';
-import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
+import { asRoot as named, readPipelineInputs, rootStepInputs, stageSource } from './inputs.js';
 import { runMerge } from './merge.js';
 import { pruneFailed } from './prune-failure.js';
 import { rootSecrets } from './secrets.js';
@@ -32,16 +32,6 @@ import { clientsFor } from './promote/index.js';
 import { finishRerun, guardRelease, promoteSource, publish, type ReleaseRun } from './release.js';
 import { planPromotion, resolveSource } from './promote/index.js';
 import { shortSha } from '../meta/expressions.js';
-
-/** Runs a stage's input reader so that its errors name the root action's input. */
-function named<T>(stage: Stage, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    throw err.renamed(name => rootName(stage, name) ?? name);
-  }
-}
 
 /** Index annotations for a merged index: meta's `index:` ones, plus description/source/licenses. */
 function mergeAnnotations(meta: MetaResult): string[] {
@@ -94,7 +84,7 @@ export async function runPipeline(
       'mode'
     ]);
   }
-  const scanInputs = readScanInputs(root);
+  const scanInputs = named('scan', () => readScanInputs(stageSource(root, 'scan')));
   const loginInputs = named('login', () => loginFace.read(stageSource(root, 'login'), ctx));
 
   // 2. What depends on meta's result, still before the first login.
