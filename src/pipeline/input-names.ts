@@ -84,7 +84,8 @@ export const INPUT_NAMES = {
   },
   scan: {
     scan: 'scan',
-    'scan-fail-on': 'scan-fail-on'
+    'scan-fail-on': 'scan-fail-on',
+    'github-token': 'github-token'
   }
 } as const satisfies Record<string, Record<string, string | null>>;
 
