@@ -3,6 +3,7 @@
  * bearer ACTIONS_ID_TOKEN_REQUEST_TOKEN, both set only where the job has `permissions: id-token:
  * write`). The token is a secret: it is masked before anything else happens with it.
  */
+import { idTokenService } from './run-context.js';
 import { setSecret } from './runner.js';
 import { keepAliveFetch, type FetchLike } from './transport.js';
 
@@ -10,7 +11,7 @@ export const ID_TOKEN_PERMISSION = '`permissions: id-token: write`';
 
 /** Why the job cannot ask for an ID token, or '' when it can. */
 export function idTokenUnavailable(env: NodeJS.ProcessEnv): string {
-  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+  if (!idTokenService(env)) {
     return `the job cannot request an OIDC ID token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): give the job ${ID_TOKEN_PERMISSION}`;
   }
   return '';
@@ -41,13 +42,13 @@ export async function requestIdToken(
   env: NodeJS.ProcessEnv = process.env,
   fetcher: FetchLike = keepAliveFetch(2, env)
 ): Promise<string> {
-  const unavailable = idTokenUnavailable(env);
-  if (unavailable) throw new Error(`No OIDC ID token for ${audience}: ${unavailable}`);
+  const service = idTokenService(env);
+  if (!service) throw new Error(`No OIDC ID token for ${audience}: ${idTokenUnavailable(env)}`);
   let res: Response;
   try {
-    res = await fetcher(idTokenUrl(env.ACTIONS_ID_TOKEN_REQUEST_URL!, audience), {
+    res = await fetcher(idTokenUrl(service.url, audience), {
       headers: {
-        authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}`,
+        authorization: `Bearer ${service.token}`,
         accept: 'application/json'
       },
       signal: AbortSignal.timeout(30_000),

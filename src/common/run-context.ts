@@ -90,6 +90,18 @@ export function runnerFiles(env: NodeJS.ProcessEnv = process.env): RunnerFiles {
   };
 }
 
+/**
+ * The runner's OIDC token service for this job (URL and bearer), read at the moment of the request
+ * (the bearer is short-lived); undefined where the job cannot mint (`permissions: id-token: write`).
+ */
+export function idTokenService(
+  env: NodeJS.ProcessEnv = process.env
+): { url: string; token: string } | undefined {
+  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  return url && token ? { url, token } : undefined;
+}
+
 /** True for a GitHub Enterprise Server, from its URL. */
 export function isGhes(serverUrl: string): boolean {
   let host: string;
@@ -211,7 +223,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     apiUrl: apiUrlOf(serverUrl, env.GITHUB_API_URL),
     ghes: isGhes(serverUrl),
     runnerTemp: files.temp,
-    canMintIdToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
+    canMintIdToken: idTokenService(env) !== undefined,
     actionsCache: {
       runtimeToken: Boolean(env.ACTIONS_RUNTIME_TOKEN),
       cacheUrl: Boolean(env.ACTIONS_CACHE_URL),

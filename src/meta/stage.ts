@@ -15,6 +15,9 @@ import { planMeta, type MetaPlan } from './plan.js';
 import type { MetaResult } from './result.js';
 
 export type { MetaResult };
+export type { MetaInputs } from './inputs.js';
+/** `sha-<short>`'s short commit, as meta writes it (DOCKER_METADATA_SHORT_SHA_LENGTH). */
+export { shortSha } from './expressions.js';
 
 /** Nothing: meta is the first stage. */
 export type MetaUpstream = undefined;

@@ -5,21 +5,40 @@
  */
 import { booleanFrom, getInput, InputError, type InputSource } from '../common/runner.js';
 import { readImmutableTags, type ImmutableRule } from './immutable.js';
+import { INPUT_NAMES, type Stage } from './input-names.js';
 
-export type Stage = 'meta' | 'login' | 'build' | 'prune';
+export type { Stage } from './input-names.js';
 export const MODES = ['build', 'platform', 'merge', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
 
-const FROM_META = null;
+const namesOf = (stage: Stage): Readonly<Record<string, string | null>> => INPUT_NAMES[stage];
 
-/** A stage input's name on the root action, or null where the pipeline supplies the value itself. */
+/**
+ * A stage input's name on the root action, or null where the root action supplies the value itself
+ * (src/pipeline/input-names.ts, generated with action.yml). A name the table does not know is a
+ * stage input added without `npm run docs`: an error, not a silent empty value.
+ */
 export function rootName(stage: Stage, name: string): string | null {
-  if (stage === 'meta' && name === 'context') return 'meta-context';
-  if (stage === 'build' && ['tags', 'labels', 'annotations'].includes(name)) return FROM_META;
-  // The root action logs in for its own pushes and merges, which read the main Docker config.
-  if (stage === 'login' && name === 'scope') return null;
-  if (stage === 'prune') return `prune-${name}`;
-  return name;
+  const names = namesOf(stage);
+  if (!Object.hasOwn(names, name)) {
+    throw new Error(`The root action has no name for the ${stage} input "${name}": run \`npm run docs\``);
+  }
+  return names[name];
+}
+
+/** A stage's InputError with the root action's names for the inputs it lists. */
+export function rootError(stage: Stage, err: InputError): InputError {
+  const names = namesOf(stage);
+  return err.renamed(name => (Object.hasOwn(names, name) ? names[name] : null) ?? name);
+}
+
+/** Runs a stage's reader or decision so that its input errors name the root action's inputs. */
+export function asRoot<T>(stage: Stage, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw err instanceof InputError ? rootError(stage, err) : err;
+  }
 }
 
 /**

@@ -1,52 +1,34 @@
 /**
- * The root action: meta -> login -> build (or a platform build, or a merge) -> prune, in one process.
- * Every input of every stage is read and checked before anything changes, on every event (also
- * where a stage will not run, as prune on a pull request): first the inputs themselves, then what
- * depends on meta's result (tags, prune packages, logins), and only then the first login. Each
- * stage gets the values the one before it computed, in-process.
+ * The root action: meta -> login -> build | merge | promote -> scan -> prune, in one process, by
+ * composing the stages' faces. Every input of every stage is read and checked before anything
+ * changes (readAll); then meta runs, and what depends on its result is decided (decideAll), still
+ * before the first login. Each stage gets the values the one before it computed, in-process.
  */
-import {
-  appendSummary,
-  InputError,
-  notice,
-  setOutput,
-  setSecret,
-  warning,
-  type InputSource
-} from '../common/runner.js';
-import { attestIndex, createBuildFace, indexAnnotations, readIndexInputs } from '../build/stage.js';
-import { createLoginFace } from '../login/stage.js';
-import { createMetaFace, type MetaResult } from '../meta/stage.js';
-import { pruneFace } from '../prune/stage.js';
 import { readRunContext, type RunContext } from '../common/run-context.js';
-import { handoffRefs } from './handoff.js';
-import { defaultImages } from './images.js';
-import { readPipelineInputs, rootName, rootStepInputs, stageSource, type Stage } from './inputs.js';
-import { runMerge } from './merge.js';
+import { notice, setOutput, setSecret, warning, type InputSource } from '../common/runner.js';
+import { createLoginFace } from '../login/stage.js';
+import { createBuildFace } from '../build/stage.js';
+import { scanRefused } from '../scan/stage.js';
+import { decideAll } from './decide.js';
+import { createFaces, type Faces } from './faces.js';
+import { rootStepInputs } from './inputs.js';
 import { pruneFailed } from './prune-failure.js';
+import { nothingToPublish, publishByMode, publishNothing } from './publish.js';
+import { readAll } from './read.js';
 import { rootSecrets } from './secrets.js';
-import { readScanInputs } from '../scan/inputs.js';
-import { scanPushed, scanRefused } from './scan.js';
-import { immutableTagNames } from './immutable.js';
-import { clientsFor } from './promote/index.js';
-import { finishRerun, guardRelease, promoteSource, publish, type ReleaseRun } from './release.js';
-import { planPromotion, resolveSource } from './promote/index.js';
-import { shortSha } from '../meta/expressions.js';
+import type { RootPlan } from './decide.js';
 
-/** Runs a stage's input reader so that its errors name the root action's input. */
-function named<T>(stage: Stage, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    throw err.renamed(name => rootName(stage, name) ?? name);
-  }
-}
+/** `image@digest` for every image. */
+const pushedRefs = (images: string[], digest: string) => images.map(image => `${image}@${digest}`);
 
-/** Index annotations for a merged index: meta's `index:` ones, plus description/source/licenses. */
-function mergeAnnotations(meta: MetaResult): string[] {
-  const explicit = meta.annotations.filter(a => a.startsWith('index:'));
-  return [...explicit, ...indexAnnotations(meta.labels, meta.annotations)];
+/** Prunes after the push; a failure says first that the image is out. */
+async function pruneAfterPush(faces: Faces, decision: NonNullable<RootPlan['prune']>, pushed: string[]) {
+  await faces.prune
+    .run(decision)
+    .then(result => faces.prune.write(result, { prefix: 'prune-' }))
+    .catch((err: unknown) => {
+      throw new Error(pruneFailed(pushed.join(', '), err), { cause: err });
+    });
 }
 
 export async function runPipeline(
@@ -57,177 +39,29 @@ export async function runPipeline(
   const ctx = readRunContext(env);
   // Every secret input is masked first, before anything can print.
   rootSecrets(root, ctx, env).forEach(setSecret);
-  // 1. Every stage's own inputs, on every event.
-  const p = readPipelineInputs(root);
-  const images: Record<string, string> = root('images')
-    ? {}
-    : { images: defaultImages(env, p.dockerhubUsername).join('\n') };
-  // The root action's own default (see action.yml): floating tags stay on the highest release.
-  const floating = { 'floating-tags': root('floating-tags') || 'highest' };
-  // Meta's variables go to later steps, not into the environment of this step's commands.
-  const metaFace = createMetaFace({ env, childEnv: false });
-  const loginFace = createLoginFace({ root: true, env });
-  const metaInputs = named('meta', () =>
-    metaFace.read(stageSource(root, 'meta', { ...images, ...floating }), ctx)
-  );
-  // merge and promote build nothing: build's inputs give the platforms only (a merge reads no
-  // Dockerfile). mode: platform never attests: its image is a hand-off, not a release; a promotion
-  // carries the source's own attestations and signatures over.
-  const buildFace = createBuildFace({ env, cwd });
-  const noAttest = { attest: 'false', sign: 'false', 'github-token': '' };
-  const buildInputs = named('build', () =>
-    p.mode === 'merge' || p.mode === 'promote'
-      ? readIndexInputs(stageSource(root, 'build', p.mode === 'promote' ? noAttest : {}), ctx, env)
-      : buildFace.read(stageSource(root, 'build', p.mode === 'platform' ? noAttest : {}), ctx)
-  );
-  const build = p.mode === 'merge' || p.mode === 'promote' ? undefined : buildInputs;
-  if (p.mode === 'platform' && buildInputs.platforms.length !== 1) {
-    throw new InputError(
-      `Input "platforms" must name exactly one platform with mode "platform", got "${buildInputs.platforms.join(',')}"`,
-      ['platforms']
-    );
-  }
-  const platforms = p.mode === 'merge' ? buildInputs.platforms : [];
-  if (p.mode === 'merge' && platforms.length === 0) {
-    throw new InputError('Input "platforms" must list the platforms to merge with mode "merge"', [
-      'platforms',
-      'mode'
-    ]);
-  }
-  const scanInputs = readScanInputs(root);
-  const loginInputs = named('login', () => loginFace.read(stageSource(root, 'login'), ctx));
+  const faces = createFaces(env, cwd);
+  const read = readAll(faces, root, ctx);
+  const { mode } = read.pipeline;
 
-  // 2. What depends on meta's result, still before the first login.
-  const meta = await metaFace.run(metaFace.decide(metaInputs, undefined, ctx));
-  metaFace.write(meta);
-  const platform = p.mode === 'platform' ? build!.platforms[0] : '';
-  const tags = platform ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platform) : meta.tags;
-  // The build's own decision (its tags, whose code the event builds, `call`) decides the logins as
-  // well. A merge publishes only what the platform jobs pushed, so it decides as they did, with their
-  // handoff tags.
-  const decidedTags =
-    p.mode === 'merge' ? handoffRefs(meta.images, env.GITHUB_RUN_ID ?? '', platforms[0]) : tags;
-  const buildDecision = named('build', () =>
-    buildFace.decide(
-      buildInputs,
-      { tags: decidedTags, labels: meta.labels, annotations: meta.annotations },
-      ctx
-    )
-  );
-  const decided = buildDecision.push;
-  // A build that pushes nothing (a pull request) still logs in for its pulls, with what it has.
-  const logins = named('login', () =>
-    loginFace.decide(
-      loginInputs,
-      {
-        images: meta.images,
-        push: decided.push,
-        pull: buildDecision.pulls && p.mode !== 'merge',
-        trusted: buildDecision.trust.trusted
-      },
-      ctx
-    )
-  );
-  /** Registries this run logs in to with a password of their own. */
-  const loginsGiven = logins.logins.filter(l => l.password && !l.githubToken).map(l => l.registry);
-  const pruneChoice = p.prune
-    ? named('prune', () => {
-        const inputs = pruneFace.read(stageSource(root, 'prune'), ctx);
-        // credentials for a registry other than GitHub's: a login of this run, or the Docker config
-        return pruneFace.decide(inputs, { images: meta.images, logins: loginsGiven }, ctx);
-      })
-    : undefined;
+  const meta = await faces.meta.run(faces.meta.decide(read.meta, undefined, ctx));
+  faces.meta.write(meta);
+  const plan = decideAll(faces, read, meta, ctx);
+  if (plan.pruneSkip) notice(plan.pruneSkip);
+  const nothing = nothingToPublish(mode, plan);
+  if (nothing !== undefined) return publishNothing(mode, nothing);
+  if (plan.build.push.warning && (mode === 'merge' || mode === 'promote')) warning(plan.build.push.warning);
 
-  const pushing = decided.push;
-  // mode promote: the source, checked as an input before any login.
-  const sourceChoice =
-    p.mode === 'promote'
-      ? promoteSource(p.source, meta.images, shortSha(ctx.sha, metaInputs.settings.shortShaLength))
-      : undefined;
-  // Prune only after a push, never a platform's hand-off, and only packages this run pushed.
-  const pruning = pruneChoice !== undefined && pushing && p.mode !== 'platform';
-  if (pruning && pruneChoice.skip) notice(pruneChoice.skip);
-  const pruneDecision = pruning && !pruneChoice.skip ? pruneChoice : undefined;
+  await faces.login.run(plan.logins);
+  const digest = await publishByMode(faces, read, plan, meta, ctx);
+  const pushed = digest ? pushedRefs(meta.images, digest) : [];
+  setOutput('images', pushed.join('\n'));
+  const build = mode === 'build' || mode === 'platform' ? read.build : undefined;
+  const scanDecision = faces.scan.decide(read.scan, { images: meta.images, digest, build }, ctx);
+  const scanned = mode === 'platform' ? undefined : await faces.scan.run(scanDecision);
+  faces.scan.write(scanned);
 
-  // 3. Log in, build or merge, prune.
-  if (!decided.build || ((p.mode === 'merge' || p.mode === 'promote') && !decided.push)) {
-    // Nothing is built or merged: one notice says why, and no login, build or prune happens.
-    if (p.mode === 'promote') {
-      notice(`Nothing to promote: ${decided.reason}`);
-      setOutput('digest', '');
-    } else if (p.mode === 'merge') {
-      notice(`Nothing to merge: the platform jobs of this run pushed no image (${decided.reason})`);
-      setOutput('digest', '');
-    } else notice(decided.reason);
-    setOutput('images', '');
-    return;
-  }
-  if (decided.warning && (p.mode === 'merge' || p.mode === 'promote')) warning(decided.warning);
-  await loginFace.run(logins);
-
-  // Version tags never move: looked up in every registry before anything is pushed anywhere.
-  const release: ReleaseRun = {
-    images: meta.images,
-    tags: meta.tags,
-    immutable: immutableTagNames(p.immutableTags, meta.tagNames, meta.versionTags),
-    sha: ctx.sha,
-    env,
-    client: clientsFor(env)
-  };
-  let digest = '';
-  if (p.mode === 'promote' && sourceChoice) {
-    const source = await resolveSource(sourceChoice, buildInputs.platforms, release.client);
-    // The version tags and what each target holds are read at once; nothing is pushed before both.
-    const [, plans] = await Promise.all([
-      guardRelease(release, source.digest),
-      planPromotion(source, release, release.client)
-    ]);
-    digest = (await publish(release, source, sourceChoice.text, plans)).digest;
-  } else if (p.mode !== 'platform' && pushing) {
-    const guard = await guardRelease(release);
-    if (guard.kind === 'rerun') {
-      const expected = p.mode === 'merge' ? platforms : buildInputs.platforms;
-      digest = (await finishRerun(release, guard, expected)).digest;
-    }
-  }
-  if (digest) {
-    // published (a promotion, or a rerun finished): nothing to build or merge
-  } else if (p.mode === 'merge') {
-    const attest = attestIndex(buildInputs, ctx, env);
-    const merged = await runMerge({
-      images: meta.images,
-      tags: meta.tags,
-      platforms,
-      runId: env.GITHUB_RUN_ID ?? '',
-      annotations: mergeAnnotations(meta)
-    });
-    digest = merged.digest;
-    setOutput('digest', digest);
-    appendSummary(`### Merged index\n\n\`${digest}\` from ${platforms.join(', ')}\n`);
-    await attest(digest, meta.tags);
-  } else {
-    const result = await buildFace.run(buildDecision);
-    buildFace.write(result);
-    digest = result.pushed ? result.digest : '';
-  }
-  setOutput('images', digest ? meta.images.map(image => `${image}@${digest}`).join('\n') : '');
-  const scanned =
-    p.mode === 'platform'
-      ? undefined
-      : await scanPushed(scanInputs, { images: meta.images, digest }, build, root('github-token'), env);
-
-  if (pruneDecision && digest) {
-    const pushed = meta.images.map(image => `${image}@${digest}`).join(', ');
-    await pruneFace
-      .run(pruneDecision)
-      .then(result => pruneFace.write(result, { prefix: 'prune-' }))
-      .catch((err: unknown) => {
-        throw new Error(pruneFailed(pushed, err), { cause: err });
-      });
-  }
-  if (scanned?.problem) {
-    throw new Error(scanRefused(meta.images.map(image => `${image}@${digest}`).join(', '), scanned.problem));
-  }
+  if (plan.prune && digest) await pruneAfterPush(faces, plan.prune, pushed);
+  if (scanned?.problem) throw new Error(scanRefused(pushed.join(', '), scanned.problem));
 }
 
 /** The post step: log out of what was logged in to, remove a builder that was created. */

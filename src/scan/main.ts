@@ -5,10 +5,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage } from '../common/errors.js';
 import { createGitHub } from '../common/github.js';
+import type { RunContext } from '../common/run-context.js';
 import { parseReference } from '../common/reference.js';
 import { RegistryClient } from '../common/registry/client.js';
 import { dockerConfigCredentials } from '../common/registry/credentials.js';
@@ -39,8 +39,13 @@ export interface ScanTarget {
   digest: string;
 }
 
+/** What the scan needs of the run: the repository and commit for the upload, the job's temporary folder. */
+export type ScanRun = Pick<RunContext, 'owner' | 'repo' | 'sha' | 'ref' | 'apiUrl' | 'runnerTemp'>;
+
 export interface ScanContext {
+  /** The environment of the Docker config lookup (DOCKER_CONFIG, HOME). */
   env: NodeJS.ProcessEnv;
+  run: ScanRun;
   /** The Dockerfile's path in the repository, where code scanning shows the results. */
   artifactUri: string;
   /** Token for the code scanning upload ('' skips it). */
@@ -101,8 +106,8 @@ export async function registrySboms(target: ScanTarget, ctx: ScanContext): Promi
   return readIndexSboms(client, ref.path, target.digest);
 }
 
-function sarifFile(target: ScanTarget, sarif: object, env: NodeJS.ProcessEnv): string {
-  const dir = join(env.RUNNER_TEMP || tmpdir(), 'push-to-image');
+function sarifFile(target: ScanTarget, sarif: object, runnerTemp: string): string {
+  const dir = join(runnerTemp, 'push-to-image');
   mkdirSync(dir, { recursive: true });
   const path = join(
     dir,
@@ -113,18 +118,14 @@ function sarifFile(target: ScanTarget, sarif: object, env: NodeJS.ProcessEnv): s
 }
 
 async function upload(sarif: object, ctx: ScanContext): Promise<UploadOutcome | undefined> {
-  const [owner, repo] = (ctx.env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!ctx.githubToken || !owner || !repo || !ctx.env.GITHUB_SHA || !ctx.env.GITHUB_REF) return undefined;
-  const { octokit } = createGitHub({
-    token: ctx.githubToken,
-    baseUrl: ctx.env.GITHUB_API_URL,
-    warn: warning
-  });
+  const { owner, repo, sha, ref, apiUrl } = ctx.run;
+  if (!ctx.githubToken || !owner || !repo || !sha || !ref) return undefined;
+  const { octokit } = createGitHub({ token: ctx.githubToken, baseUrl: apiUrl, warn: warning });
   return uploadSarif(octokit, {
     owner,
     repo,
-    commitSha: ctx.env.GITHUB_SHA,
-    ref: ctx.env.GITHUB_REF,
+    commitSha: sha,
+    ref,
     sarif: JSON.stringify(sarif)
   });
 }
@@ -193,7 +194,7 @@ export async function runScan(
     }
   }
   const sarif = sarifLog([{ image: target.image, digest: target.digest, scans }], ctx.artifactUri);
-  const sarifPath = sarifFile(target, sarif, ctx.env);
+  const sarifPath = sarifFile(target, sarif, ctx.run.runnerTemp);
   let uploaded: UploadOutcome | undefined;
   try {
     uploaded = await upload(sarif, ctx);
