@@ -81,3 +81,20 @@ export function runnerSandbox(
     summary: () => file('GITHUB_STEP_SUMMARY')
   };
 }
+
+/** What `fn` writes to stdout, each write in order, with its result; stdout restored after. */
+export async function captureStdout<T>(
+  fn: () => T | Promise<T>
+): Promise<{ value: T; writes: string[]; printed: string }> {
+  const writes: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    writes.push(String(chunk));
+    return true;
+  });
+  try {
+    const value = await fn();
+    return { value, writes, printed: writes.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}
