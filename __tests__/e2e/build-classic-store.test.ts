@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { engineEnv, ROOT, runAction, stateValues } from '../support/action-runner.js';
 import { MEDIA, RegistryClient } from '../support/registry-client.js';
-import { buildContext, dockerConfig, GHCR, PASSWORD, unique, USER } from '../fixtures/build/e2e.js';
+import { buildContext, dockerConfig, GHCR, PASSWORD, unique, USER } from '../support/e2e-stack.js';
 
 jest.setTimeout(180_000);
 

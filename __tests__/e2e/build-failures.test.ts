@@ -21,7 +21,7 @@ import {
   stopRegistry,
   unique,
   USER
-} from '../fixtures/build/e2e.js';
+} from '../support/e2e-stack.js';
 
 jest.setTimeout(120_000);
 

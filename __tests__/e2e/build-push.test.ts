@@ -18,7 +18,7 @@ import {
   removeLocalImages,
   unique,
   USER
-} from '../fixtures/build/e2e.js';
+} from '../support/e2e-stack.js';
 
 jest.setTimeout(180_000);
 

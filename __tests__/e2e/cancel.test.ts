@@ -23,7 +23,7 @@ import {
   PASSWORD,
   unique,
   USER
-} from '../fixtures/build/e2e.js';
+} from '../support/e2e-stack.js';
 
 jest.setTimeout(180_000);
 

@@ -10,7 +10,7 @@ import { runAction, type StepResult } from '../support/action-runner.js';
 import { docker, startPrivateEngine, type PrivateEngine } from '../support/dockerhub/engine.js';
 import { startDockerStandIn, type DockerStandIn } from '../support/dockerhub/index.js';
 import { githubClaims } from '../support/sigstore/oidc.js';
-import { buildContext, dockerConfig, ensureStack, unique } from '../fixtures/build/e2e.js';
+import { buildContext, dockerConfig, ensureStack, unique } from '../support/e2e-stack.js';
 
 jest.setTimeout(300_000);
 

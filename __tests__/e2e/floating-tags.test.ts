@@ -17,7 +17,7 @@ import {
   PASSWORD,
   unique,
   USER
-} from '../fixtures/build/e2e.js';
+} from '../support/e2e-stack.js';
 
 jest.setTimeout(300_000);
 

@@ -5,7 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import { runAction } from '../support/action-runner.js';
-import { buildContext, dockerConfig, ensureStack, GHCR, unique } from '../fixtures/build/e2e.js';
+import { buildContext, dockerConfig, ensureStack, GHCR, unique } from '../support/e2e-stack.js';
 
 jest.setTimeout(300_000);
 

@@ -23,7 +23,7 @@ import {
   readAuths,
   unique,
   USER
-} from '../fixtures/build/e2e.js';
+} from '../support/e2e-stack.js';
 
 jest.setTimeout(240_000);
 

@@ -18,7 +18,7 @@ import { startSigstore, type Sigstore } from '../support/sigstore/index.js';
 import { githubClaims } from '../support/sigstore/oidc.js';
 import { startAttestationsApi, type AttestationsApi } from '../support/sigstore/attestations-api.js';
 import { ensureVerifiers, verifyAttestationAsync } from '../support/sigstore/cosign.js';
-import { buildContext, dockerConfig, ensureStack, PASSWORD, unique, USER } from '../fixtures/build/e2e.js';
+import { buildContext, dockerConfig, ensureStack, PASSWORD, unique, USER } from '../support/e2e-stack.js';
 
 jest.setTimeout(600_000);
 

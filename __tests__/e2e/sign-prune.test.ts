@@ -19,13 +19,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runAction } from '../support/action-runner.js';
 import { startGhcr, type Ghcr } from '../support/ghcr/index.js';
-import { ensureSbomGenerator } from '../support/sbom-generator-debian.js';
+import { sbomGenerator } from '../support/sbom-generator.js';
 import { startSigstore, type Sigstore } from '../support/sigstore/index.js';
 import { githubClaims } from '../support/sigstore/oidc.js';
 import { startAttestationsApi, type AttestationsApi } from '../support/sigstore/attestations-api.js';
 import { ensureVerifiers } from '../support/sigstore/cosign.js';
 import { cosignCheck } from '../support/sigstore/cosign-verify.js';
-import { buildContext, ensureStack, unique } from '../fixtures/build/e2e.js';
+import { buildContext, ensureStack, unique } from '../support/e2e-stack.js';
 
 jest.setTimeout(900_000);
 
@@ -240,7 +240,7 @@ function checks(r: Release) {
 beforeAll(async () => {
   ensureStack();
   ensureVerifiers();
-  generator = ensureSbomGenerator();
+  generator = sbomGenerator();
   [ghcr, sigstore, api] = await Promise.all([startGhcr(), startSigstore(), startAttestationsApi(TOKEN)]);
   releases.old = await release('1.0.0');
   releases.new = await release('2.0.0');

@@ -15,7 +15,7 @@ import { RegistryClient as OciClient } from '../../src/common/registry/client.js
 import { attachArtifact } from '../../src/common/registry/referrers.js';
 import { runAction } from '../support/action-runner.js';
 import { RegistryClient } from '../support/registry-client.js';
-import { ensureSbomGenerator, SBOM_PACKAGES } from '../support/sbom-generator-debian.js';
+import { DEFAULT_PACKAGES, sbomGenerator } from '../support/sbom-generator.js';
 import { startSigstore, type Sigstore } from '../support/sigstore/index.js';
 import { githubClaims } from '../support/sigstore/oidc.js';
 import { startAttestationsApi, type AttestationsApi } from '../support/sigstore/attestations-api.js';
@@ -30,7 +30,7 @@ import {
   PASSWORD,
   unique,
   USER
-} from '../fixtures/build/e2e.js';
+} from '../support/e2e-stack.js';
 
 jest.setTimeout(600_000);
 
@@ -59,7 +59,7 @@ let generator: string;
 beforeAll(async () => {
   ensureStack();
   ensureVerifiers();
-  generator = ensureSbomGenerator();
+  generator = sbomGenerator();
   sigstore = await startSigstore();
   api = await startAttestationsApi(TOKEN);
 });
@@ -181,7 +181,7 @@ test('a release is signed, its SBOMs signed per platform, read back and verified
     const purls = doc.packages.map(
       (p: { externalRefs: { referenceLocator: string }[] }) => p.externalRefs[0].referenceLocator
     );
-    expect(purls).toHaveLength(SBOM_PACKAGES.length);
+    expect(purls).toHaveLength(DEFAULT_PACKAGES.length);
     for (const purl of purls)
       expect(purl).toMatch(new RegExp(`^pkg:deb/debian/.+\\?arch=${platform.split('/')[1]}&`));
   }

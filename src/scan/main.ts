@@ -19,7 +19,7 @@ import { gateProblem } from './gate.js';
 import type { ScanInputs } from './inputs.js';
 import { OsvClient } from './osv.js';
 import { queryPurl } from './purl.js';
-import { readIndexSboms } from './registry-sboms.js';
+import { readIndexSboms } from '../common/registry/sboms.js';
 import { sarifLog } from './sarif.js';
 import { sbomPackages, type SbomPackage } from './spdx.js';
 import { scanLines, scanSummary, totalsLine } from './summary.js';

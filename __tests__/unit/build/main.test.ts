@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +14,9 @@ import { BINFMT_IMAGE } from '../../../src/build/qemu.js';
 import { ExecError, type ExecOptions, type ExecResult } from '../../../src/common/exec.js';
 import { InputError } from '../../../src/common/runner.js';
 import { mainKey, sign } from '../../../src/common/state.js';
-import { parseFileCommands, stateValues } from '../../support/action-runner.js';
+import { stateValues } from '../../support/action-runner.js';
 import { DEFAULTS } from './defaults.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
 /** The build face over parsed inputs, as its step runs it: read's checks, then decide and run. */
 async function runBuild(
@@ -98,21 +98,13 @@ function fakeDocker(opts: FakeOptions = {}) {
 }
 
 describe('runBuild with a stand-in docker', () => {
-  const saved = { ...process.env };
-  let dir: string;
-  let write: ReturnType<typeof jest.spyOn>;
+  const runner = runnerSandbox('build-main-');
+  let dir = '';
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'build-main-'));
+    dir = runner.dir;
     writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
-    process.env.GITHUB_STATE = join(dir, 'state');
-    writeFileSync(process.env.GITHUB_STATE, '');
-    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   });
-  afterEach(() => {
-    write.mockRestore();
-    process.env = { ...saved };
-  });
-  const printed = () => write.mock.calls.map((c: unknown[]) => String(c[0])).join('');
+  const printed = runner.printed;
   const inputs = (i: Partial<BuildInputs>): BuildInputs => ({ ...DEFAULTS, ...i });
   const deps = (run: ReturnType<typeof fakeDocker>['run'], handlers: string[] = ['qemu-aarch64']) => {
     const binfmt = mkdtempSync(join(tmpdir(), 'binfmt-'));
@@ -195,7 +187,7 @@ describe('runBuild with a stand-in docker', () => {
       '--bootstrap'
     ]);
     expect(builds(docker.calls)[0].slice(4, 6)).toEqual(['--builder', name]);
-    const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
+    const state = runner.state();
     expect(stateValues(state)[BUILDER_STATE]).toBe(name);
     process.env[`STATE_${BUILDER_STATE}`] = state[BUILDER_STATE];
     const post = fakeDocker();

@@ -10,6 +10,7 @@ import {
   privatePackageWarning,
   repositoryFacts
 } from '../../../src/build/package-visibility.js';
+import { captureStdout } from '../../support/runner-sandbox.js';
 
 function eventEnv(repository: object): NodeJS.ProcessEnv {
   const dir = mkdtempSync(join(tmpdir(), 'event-'));
@@ -74,21 +75,18 @@ describe('GHCR package visibility', () => {
   });
 
   test('only public repositories are asked about; only a refusal warns', async () => {
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const probe = jest.fn(async (image: string) =>
       image.endsWith('/closed') ? false : image.endsWith('/open') ? true : undefined
     );
     const images = ['ghcr.io/o/closed:1', 'ghcr.io/o/open:1', 'ghcr.io/o/unknown:1', 'docker.io/o/x:1'];
     const pub = readRunContext(eventEnv({ visibility: 'public', owner: { login: 'o', type: 'User' } }));
-    const closed = await checkPackagesPublic(images, DIGEST, pub, probe);
-    const priv = await checkPackagesPublic(
-      images,
-      DIGEST,
-      readRunContext(eventEnv({ visibility: 'private' })),
-      probe
-    );
-    const printed = out.mock.calls.map(c => String(c[0])).join('');
-    out.mockRestore();
+    const {
+      value: [closed, priv],
+      printed
+    } = await captureStdout(async () => [
+      await checkPackagesPublic(images, DIGEST, pub, probe),
+      await checkPackagesPublic(images, DIGEST, readRunContext(eventEnv({ visibility: 'private' })), probe)
+    ]);
     expect(closed.map(p => p.name)).toEqual(['closed']);
     expect(priv).toEqual([]);
     expect(probe).toHaveBeenCalledTimes(3);

@@ -1,7 +1,7 @@
-import { jest } from '@jest/globals';
 import { readBuildInputs } from '../../../src/build/inputs.js';
 import { buildSecrets, maskSecrets, parseSecrets, secretBuildArgValues } from '../../../src/build/secrets.js';
 import { InputError } from '../../../src/common/runner.js';
+import { captureStdout } from '../../support/runner-sandbox.js';
 
 const QUOTING =
   'a value over several lines must be quoted as a whole item ("id=line 1<newline>line 2"), quotes inside doubled';
@@ -95,16 +95,13 @@ describe('secrets, read as build-push-action documents them', () => {
     );
   });
 
-  test('every value and each line of a multi-line value is masked', () => {
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    try {
-      maskSecrets({ secrets: parseSecrets('"k=line-one\nline-two"\nb=short-value') });
-      expect(write.mock.calls.map(c => String(c[0])).join('')).toBe(
-        '::add-mask::line-one%0Aline-two\n::add-mask::line-one\n::add-mask::line-two\n::add-mask::short-value\n'
-      );
-    } finally {
-      write.mockRestore();
-    }
+  test('every value and each line of a multi-line value is masked', async () => {
+    const { printed } = await captureStdout(() =>
+      maskSecrets({ secrets: parseSecrets('"k=line-one\nline-two"\nb=short-value') })
+    );
+    expect(printed).toBe(
+      '::add-mask::line-one%0Aline-two\n::add-mask::line-one\n::add-mask::line-two\n::add-mask::short-value\n'
+    );
   });
 });
 

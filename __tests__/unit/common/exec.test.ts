@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec, ExecError, OUTPUT_LIMIT, OutputTail } from '../../../src/common/exec.js';
 import { groupMembers } from '../../../src/common/processes.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
 /** Runs a Node script as the child command. */
 const node = (script: string, opts: Parameters<typeof exec>[2] = {}) =>
@@ -107,12 +108,8 @@ describe('OutputTail', () => {
 });
 
 describe('held output and a stop signal', () => {
-  let write: ReturnType<typeof jest.spyOn>;
-  beforeEach(() => {
-    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => write.mockRestore());
-  const echoed = () => write.mock.calls.map((c: unknown[]) => String(c[0])).join('');
+  const runner = runnerSandbox('exec-');
+  const echoed = runner.printed;
 
   test('streamed output waits for the hold, then comes out whole and in order', async () => {
     let release: () => void = () => {};

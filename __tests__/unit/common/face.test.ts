@@ -1,32 +1,10 @@
-import { jest } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { InputError } from '../../../src/common/errors.js';
 import { runFace, type Face } from '../../../src/common/face.js';
 import type { RunContext } from '../../../src/common/run-context.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'face-'));
-const saved = { ...process.env };
-let printed: string[];
-
-beforeEach(() => {
-  printed = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    printed.push(String(chunk));
-    return true;
-  });
-  process.env.GITHUB_STATE = join(dir, `state-${Date.now()}`);
-  writeFileSync(process.env.GITHUB_STATE, '');
-  process.env.GITHUB_REPOSITORY = 'octo-org/app';
-  delete process.env.STATE_isPost;
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  process.env = { ...saved };
-  process.exitCode = undefined;
-});
+const runner = runnerSandbox('face-', { GITHUB_REPOSITORY: 'octo-org/app', STATE_isPost: undefined });
 
 /** A face that records each verb it is called with, in order. */
 function recording(calls: string[], opts: { post?: boolean; bad?: boolean } = {}) {
@@ -77,14 +55,14 @@ test('the post step: the secrets masked first, then post alone', async () => {
   const calls: string[] = [];
   await runFace(recording(calls, { post: true }), { upstream: 'alone', source });
   expect(calls).toEqual(['post octo-org']);
-  expect(printed[0]).toBe('::add-mask::s3cret-value\n');
+  expect(runner.writes()[0]).toBe('::add-mask::s3cret-value\n');
 });
 
 test('an input error fails the step with one error line, before anything runs', async () => {
   const calls: string[] = [];
   await runFace(recording(calls, { bad: true }), { upstream: 'alone', source });
   expect(calls).toEqual(['read octo-org/app']);
-  expect(printed).toContain('::error::Input "name" is empty\n');
+  expect(runner.writes()).toContain('::error::Input "name" is empty\n');
   expect(process.exitCode).toBe(1);
 });
 
@@ -93,6 +71,6 @@ test('a run context that does not check out fails the step before read', async (
   const calls: string[] = [];
   await runFace(recording(calls), { upstream: 'alone', source });
   expect(calls).toEqual([]);
-  expect(printed).toContain('::error::GITHUB_RUN_ID must be a number, got "abc"\n');
+  expect(runner.writes()).toContain('::error::GITHUB_RUN_ID must be a number, got "abc"\n');
   expect(process.exitCode).toBe(1);
 });

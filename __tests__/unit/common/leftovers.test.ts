@@ -1,29 +1,20 @@
-import { jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupMembers, processStart } from '../../../src/common/processes.js';
 import { removeLeftovers, tempFolder } from '../../../src/common/runner.js';
 import { mainKey, sign } from '../../../src/common/state.js';
-import { parseFileCommands, stateValues } from '../../support/action-runner.js';
+import { stateValues } from '../../support/action-runner.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
 describe('temp folders and what a killed main step left', () => {
-  const saved = { ...process.env };
-  let dir: string;
-  let write: ReturnType<typeof jest.spyOn>;
+  const runner = runnerSandbox('leftovers-');
+  let dir = '';
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'leftovers-'));
-    process.env.GITHUB_STATE = join(dir, 'state');
-    writeFileSync(process.env.GITHUB_STATE, '');
-    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    dir = runner.dir;
   });
-  afterEach(() => {
-    write.mockRestore();
-    process.env = { ...saved };
-  });
-  const state = () => parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
-  const env = () => ({ RUNNER_TEMP: join(dir, 'runner-temp') });
+  const state = runner.state;
+  const env = () => ({ RUNNER_TEMP: join(runner.dir, 'runner-temp') });
 
   test('a temp folder is named in the state, private, under RUNNER_TEMP', () => {
     const folder = tempFolder('build-', env());
@@ -69,7 +60,7 @@ describe('temp folders and what a killed main step left', () => {
     process.env['STATE_temp-folders'] = JSON.stringify([folder]);
     await removeLeftovers(env());
     expect(existsSync(folder)).toBe(true);
-    const printed = write.mock.calls.map((c: unknown[]) => String(c[0])).join('');
+    const printed = runner.printed();
     expect(printed).toBe(
       `::warning::Ignoring the state entry "temp-folders": it was not written by this step's main step\n`
     );

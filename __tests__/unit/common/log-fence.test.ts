@@ -1,22 +1,12 @@
-import { jest } from '@jest/globals';
 import { exec } from '../../../src/common/exec.js';
 import { fenced, LineBuffer, needsFence } from '../../../src/common/log-fence.js';
 import { error, info, setSecret, warning, writeLog } from '../../../src/common/runner.js';
 import { ownCommands, readRunnerLog, type RunnerLog } from '../../support/runner-commands.js';
+import { captureStdout } from '../../support/runner-sandbox.js';
 
 /** What `fn` writes to stdout. */
 async function captured(fn: () => unknown): Promise<string> {
-  const chunks: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    chunks.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
-    return true;
-  });
-  try {
-    await fn();
-  } finally {
-    write.mockRestore();
-  }
-  return chunks.join('');
+  return (await captureStdout(fn)).printed;
 }
 
 const names = (log: RunnerLog) => ownCommands(log).map(c => c.command);
@@ -97,18 +87,11 @@ describe('the runner reads no command in text the step did not write', () => {
   });
 
   test('inert text is written as it is; other text between a stop and its resume, in one write', async () => {
-    const writes: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-      writes.push(String(chunk));
-      return true;
-    });
-    try {
+    const { writes } = await captureStdout(() => {
       info('Logging in to ghcr.io as mona: 12:00');
       info('a ::b');
       writeLog(Buffer.from('#5 ##[x]\n'));
-    } finally {
-      write.mockRestore();
-    }
+    });
     expect(writes[0]).toBe('Logging in to ghcr.io as mona: 12:00\n');
     expect(writes[1]).toMatch(/^::stop-commands::([0-9a-f]{32})\na ::b\n::\1::\n$/);
     expect(writes[2]).toMatch(/^::stop-commands::([0-9a-f]{32})\n#5 ##\[x\]\n::\1::\n$/);

@@ -1,15 +1,8 @@
-import { jest } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { getBooleanInput, getInput, InputError, setOutput, setSecret } from '../../../src/common/runner.js';
-import { parseFileCommands } from '../../support/action-runner.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
 describe('runner protocol', () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
+  const runner = runnerSandbox('runner-');
 
   test('inputs come from INPUT_* with spaces as underscores, trimmed', () => {
     process.env['INPUT_SEP-TAGS'] = ' , ';
@@ -38,26 +31,19 @@ describe('runner protocol', () => {
   });
 
   test('outputs are heredocs the runner can read back, multi-line values intact', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'out-')), 'output');
-    writeFileSync(file, '');
-    process.env.GITHUB_OUTPUT = file;
     setOutput('tags', 'a:1\na:2');
     setOutput('json', { x: 1 });
-    expect(parseFileCommands(readFileSync(file, 'utf8'))).toEqual({ tags: 'a:1\na:2', json: '{"x":1}' });
+    expect(runner.outputs()).toEqual({ tags: 'a:1\na:2', json: '{"x":1}' });
   });
 });
 
-test('a secret is masked once, however often a stage hands it on', () => {
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
+describe('masking', () => {
+  const runner = runnerSandbox('mask-');
+  test('a secret is masked once, however often a stage hands it on', () => {
     setSecret('once-masked');
     setSecret('once-masked');
     setSecret('');
     setSecret('other-secret');
-    expect(write.mock.calls.map((c: unknown[]) => String(c[0])).join('')).toBe(
-      '::add-mask::once-masked\n::add-mask::other-secret\n'
-    );
-  } finally {
-    write.mockRestore();
-  }
+    expect(runner.printed()).toBe('::add-mask::once-masked\n::add-mask::other-secret\n');
+  });
 });

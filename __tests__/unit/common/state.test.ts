@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -13,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getState, saveState } from '../../../src/common/runner.js';
 import { keyPath, mainKey, postKey, sign, verify } from '../../../src/common/state.js';
-import { parseFileCommands } from '../../support/action-runner.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
 describe('sign and verify', () => {
   const key = randomBytes(32);
@@ -101,26 +100,13 @@ describe('the key file', () => {
 });
 
 describe('saveState and getState', () => {
-  const saved = { ...process.env };
-  let dir: string;
-  let write: ReturnType<typeof jest.spyOn>;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'state-'));
-    process.env.RUNNER_TEMP = dir;
-    process.env.GITHUB_STATE = join(dir, 'state');
-    writeFileSync(process.env.GITHUB_STATE, '');
-    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => {
-    write.mockRestore();
-    process.env = { ...saved };
-  });
-  const printed = () => write.mock.calls.map((c: unknown[]) => String(c[0])).join('');
+  const runner = runnerSandbox('state-');
+  const printed = runner.printed;
 
   test('what the main step saves, the post step reads back; a forged entry is ignored with one warning', () => {
     saveState('builder', 'push-to-image-1-0123abcd');
     saveState('list', ['a', 'b']);
-    const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
+    const state = runner.state();
     for (const [name, value] of Object.entries(state)) process.env[`STATE_${name}`] = value;
     expect(getState('builder')).toBe('push-to-image-1-0123abcd');
     expect(getState('list')).toBe('["a","b"]');

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { InputError } from '../../../src/common/runner.js';
 import { idTokenUnavailable, idTokenUrl, jwtSubject } from '../../../src/common/id-token.js';
 import {
@@ -13,6 +12,7 @@ import {
 import { readLoginInputs } from '../../../src/login/inputs.js';
 import { readRunContext } from '../../../src/common/run-context.js';
 import type { FetchInit } from '../../../src/common/transport.js';
+import { captureStdout } from '../../support/runner-sandbox.js';
 
 const ID = '0f8b6c1e-2d3a-4b5c-9e7f-1a2b3c4d5e6f';
 const source = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -108,10 +108,9 @@ describe('mintDockerToken', () => {
 
   test('asks for the Docker audience, posts the form, returns and masks the access token', async () => {
     const { fetch, calls } = fakeFetch([{ status: 200, body: '{"access_token":"dckr_oat_minted"}' }]);
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const token = await mintDockerToken({ connectionId: ID, lifetime: 900 }, { env: oidcEnv, fetch });
-    const printed = out.mock.calls.map(c => String(c[0])).join('');
-    out.mockRestore();
+    const { value: token, printed } = await captureStdout(() =>
+      mintDockerToken({ connectionId: ID, lifetime: 900 }, { env: oidcEnv, fetch })
+    );
     expect(token).toBe('dckr_oat_minted');
     expect(calls[0].url).toContain('audience=https%3A%2F%2Fidentity.docker.com');
     expect(new Headers(calls[0].init?.headers).get('authorization')).toBe('Bearer request-token');

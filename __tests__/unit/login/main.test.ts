@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,8 @@ import {
 } from '../../../src/common/docker-config.js';
 import { loginFailure, parseLoginState, postLogin, runLogin } from '../../../src/login/main.js';
 import { mainKey, sign } from '../../../src/common/state.js';
-import { parseFileCommands, stateValues } from '../../support/action-runner.js';
+import { stateValues } from '../../support/action-runner.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
 interface Call {
   args: string[];
@@ -36,22 +36,14 @@ function fakeDocker(failing: Record<string, string> = {}) {
 }
 
 describe('runLogin / postLogin', () => {
-  const saved = { ...process.env };
-  let dir: string;
-  let write: ReturnType<typeof jest.spyOn>;
+  const runner = runnerSandbox('login-');
+  let dir = '';
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'login-'));
-    process.env.GITHUB_STATE = join(dir, 'state');
-    writeFileSync(process.env.GITHUB_STATE, '');
-    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    dir = runner.dir;
   });
-  afterEach(() => {
-    write.mockRestore();
-    process.env = { ...saved };
-  });
-  const printed = () => write.mock.calls.map((c: unknown[]) => String(c[0])).join('');
+  const printed = runner.printed;
   /** The state file as the runner passes it to the post step, and its values. */
-  const signedState = () => parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
+  const signedState = () => runner.state();
   const state = () => stateValues(signedState());
   const env = () => ({ DOCKER_CONFIG: dir, RUNNER_TEMP: dir });
   const target = (registry: string, password = 'pw-' + registry) => ({

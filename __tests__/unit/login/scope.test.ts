@@ -1,6 +1,4 @@
-import { jest } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecOptions, ExecResult } from '../../../src/common/exec.js';
 import { InputError } from '../../../src/common/runner.js';
@@ -8,7 +6,8 @@ import { readLoginInputs } from '../../../src/login/inputs.js';
 import { readRunContext } from '../../../src/common/run-context.js';
 import { parseLoginState, postLogin, runLogin } from '../../../src/login/main.js';
 import { checkScope, scopedConfigDir } from '../../../src/login/scope.js';
-import { parseFileCommands, stateValues } from '../../support/action-runner.js';
+import { stateValues } from '../../support/action-runner.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
 describe('scopedConfigDir: where docker/login-action puts a scoped login', () => {
   const env = { DOCKER_CONFIG: '/d' };
@@ -88,18 +87,10 @@ describe('readLoginInputs: scope', () => {
 });
 
 describe('runLogin / postLogin with a scope', () => {
-  const saved = { ...process.env };
-  let dir: string;
-  let write: ReturnType<typeof jest.spyOn>;
+  const runner = runnerSandbox('login-scope-');
+  let dir = '';
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'login-scope-'));
-    process.env.GITHUB_STATE = join(dir, 'state');
-    writeFileSync(process.env.GITHUB_STATE, '');
-    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => {
-    write.mockRestore();
-    process.env = { ...saved };
+    dir = runner.dir;
   });
 
   /** A docker CLI stand-in: records each call's DOCKER_CONFIG and writes or removes the entry as docker does. */
@@ -148,12 +139,12 @@ describe('runLogin / postLogin with a scope', () => {
     expect(JSON.parse(readFileSync(join(scoped, 'config.json'), 'utf8')).auths['a.io']).toEqual({
       auth: Buffer.from('u:pw').toString('base64')
     });
-    const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
+    const state = runner.state();
     expect(parseLoginState(stateValues(state).login)).toEqual([
       { registry: 'a.io', configDir: scoped, created: true },
       { registry: 'b.io' }
     ]);
-    expect(write.mock.calls.map((c: unknown[]) => String(c[0])).join('')).toContain(
+    expect(runner.printed()).toContain(
       `Logging in to a.io as u for org/app@push (scoped credentials in ${scoped}, read by buildx 0.31 or newer)`
     );
 
@@ -188,7 +179,7 @@ describe('runLogin / postLogin with a scope', () => {
       },
       { run: d.run, env }
     );
-    const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
+    const state = runner.state();
     expect(parseLoginState(stateValues(state).login)).toEqual([
       { registry: 'a.io', configDir: scoped, restore: 'login-restore-0' }
     ]);

@@ -1,33 +1,13 @@
-import { jest } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createMetaFace, metaFace } from '../../../src/meta/stage.js';
-import { parseFileCommands } from '../../support/action-runner.js';
 import { meta } from './helpers.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
 describe("meta's DOCKER_METADATA_OUTPUT_* variables", () => {
-  const saved = { ...process.env };
-  let dir: string;
-  let write: ReturnType<typeof jest.spyOn>;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'meta-env-'));
-    for (const f of ['env', 'output', 'state']) writeFileSync(join(dir, f), '');
-    Object.assign(process.env, {
-      RUNNER_TEMP: dir,
-      GITHUB_ENV: join(dir, 'env'),
-      GITHUB_OUTPUT: join(dir, 'output'),
-      GITHUB_STATE: join(dir, 'state')
-    });
-    delete process.env.DOCKER_METADATA_OUTPUT_TAGS;
-    process.env.DOCKER_METADATA_OUTPUT_VERSION = 'from-an-earlier-step';
-    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const runner = runnerSandbox('meta-env-', {
+    DOCKER_METADATA_OUTPUT_TAGS: undefined,
+    DOCKER_METADATA_OUTPUT_VERSION: 'from-an-earlier-step'
   });
-  afterEach(() => {
-    write.mockRestore();
-    process.env = { ...saved };
-  });
-  const exported = () => parseFileCommands(readFileSync(join(dir, 'env'), 'utf8'));
+  const exported = runner.exported;
   const result = () => meta({ images: 'ghcr.io/o/app', tags: 'type=raw,value=1.0' });
 
   test('the meta stage: to later steps and, as metadata-action does, into its own environment', () => {

@@ -1,20 +1,12 @@
 /** The meta face: read checks and masks only; decide plans from the run context alone. */
-import { jest } from '@jest/globals';
 import { InputError } from '../../../src/common/errors.js';
 import { readRunContext } from '../../../src/common/run-context.js';
 import { planMeta } from '../../../src/meta/plan.js';
 import { createMetaFace, metaFace } from '../../../src/meta/stage.js';
 import { inputs } from './helpers.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
-let printed: string[];
-beforeEach(() => {
-  printed = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    printed.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => jest.restoreAllMocks());
+const runner = runnerSandbox('meta-stage-');
 
 const source = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 const pr = {
@@ -29,7 +21,7 @@ describe('metaFace.read', () => {
   test('masks the token and prints nothing else; a settings problem is returned, not logged', () => {
     const face = createMetaFace({ env: { DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest,bogus' } });
     const read = face.read(source({ 'github-token': 'ghs_readtoken1', tags: 'type=sha' }), ctx);
-    expect(printed).toEqual(['::add-mask::ghs_readtoken1\n']);
+    expect(runner.writes()).toEqual(['::add-mask::ghs_readtoken1\n']);
     expect(read.githubToken).toBe('ghs_readtoken1');
     expect(read.warnings).toEqual([
       'DOCKER_METADATA_ANNOTATIONS_LEVELS: unknown level "bogus" (buildx knows manifest, index, manifest-descriptor and index-descriptor)'
@@ -101,7 +93,7 @@ describe('metaFace.decide', () => {
     expect(planMeta(inputs({}), readRunContext({})).api).toBeUndefined();
   });
 
-  test('pure: the same plan twice, the run context untouched, nothing printed', () => {
+  test('pure: the same plan twice, the run context untouched, nothing runner.writes()', () => {
     const ctx = {
       ...readRunContext({ GITHUB_REPOSITORY: 'o/app', GITHUB_EVENT_NAME: 'pull_request_target' }),
       payload: pr
@@ -110,6 +102,6 @@ describe('metaFace.decide', () => {
     const read = inputs({}, { DOCKER_METADATA_PR_HEAD_SHA: 'true' });
     expect(metaFace.decide(read, undefined, ctx)).toEqual(metaFace.decide(read, undefined, ctx));
     expect(ctx).toEqual(frozen);
-    expect(printed).toEqual([]);
+    expect(runner.writes()).toEqual([]);
   });
 });

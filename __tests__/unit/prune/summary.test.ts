@@ -1,10 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { writePruneOutputs } from '../../../src/prune/outputs.js';
 import type { PruneResult } from '../../../src/prune/result.js';
 import { renderSummary } from '../../../src/prune/summary.js';
-import { parseFileCommands } from '../../support/action-runner.js';
+import { runnerSandbox } from '../../support/runner-sandbox.js';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
@@ -136,18 +133,10 @@ describe('renderSummary', () => {
 });
 
 describe('writePruneOutputs', () => {
+  const runner = runnerSandbox('prune-outputs-');
   test('outputs, optionally prefixed and collected, and the summary', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'prune-outputs-'));
-    const files = { GITHUB_OUTPUT: join(dir, 'out'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
-    for (const f of Object.values(files)) writeFileSync(f, '');
-    const saved = { ...process.env };
-    Object.assign(process.env, files);
     const collected: Record<string, string> = {};
-    try {
-      writePruneOutputs(result(false), { prefix: 'prune-', outputs: collected });
-    } finally {
-      process.env = saved;
-    }
+    writePruneOutputs(result(false), { prefix: 'prune-', outputs: collected });
     const expected = {
       'prune-deleted-count': '1',
       'prune-deleted': JSON.stringify([
@@ -161,8 +150,8 @@ describe('writePruneOutputs', () => {
       'prune-pace': '668',
       'prune-waited-ms': '31002'
     };
-    expect(parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8'))).toEqual(expected);
+    expect(runner.outputs()).toEqual(expected);
     expect(collected).toEqual(expected);
-    expect(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')).toBe(renderSummary(result(false)));
+    expect(runner.summary()).toBe(renderSummary(result(false)));
   });
 });

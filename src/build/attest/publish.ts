@@ -18,7 +18,7 @@ import {
   type Expected,
   type VerifyBundle
 } from './readback.js';
-import { SPDX_PREDICATE } from './sbom.js';
+import { SPDX_PREDICATE } from '../../common/registry/sboms.js';
 import { readIndexSboms, signSboms, type SbomRequest, type SignedSbom } from './sbom-sign.js';
 import type { AttestMode } from './mode.js';
 import { attestImage, type Attestation } from './sign.js';

@@ -6,11 +6,11 @@
  */
 import type { RunContext } from '../../common/run-context.js';
 import { writeFileSync } from 'node:fs';
+import { readIndexSboms as readSbomDocuments, SPDX_PREDICATE } from '../../common/registry/sboms.js';
 import { info } from '../../common/runner.js';
 import { attachBundle, imageClient } from './attach.js';
 import { sigstoreEndpoints } from './endpoints.js';
 import { attestFailure, causeChain } from './failure.js';
-import { readSboms, SPDX_PREDICATE, type Sbom } from './sbom.js';
 import { bundleFile } from './signature.js';
 import { loadSigstore } from './sign.js';
 import { storeAttestation, storeNotOffered } from './store.js';
@@ -41,6 +41,15 @@ export function sbomFiles(sboms: { platform: string; path: string }[]): Record<s
   return files;
 }
 
+/** One platform's SPDX document, as signed. */
+export interface Sbom {
+  /** `os/arch[/variant]` of the platform manifest. */
+  platform: string;
+  /** The platform manifest's digest: the SBOM attestation's subject. */
+  digest: string;
+  document: Record<string, unknown>;
+}
+
 export interface SbomRequest {
   images: string[];
   /** The index digest. */
@@ -53,7 +62,10 @@ export interface SbomRequest {
 /** Reads the SBOMs of the index from the first image's registry. */
 export async function readIndexSboms(image: string, digest: string, env: NodeJS.ProcessEnv): Promise<Sbom[]> {
   const { client, path } = imageClient(image, env);
-  return readSboms(client, path, digest);
+  const found = await readSbomDocuments(client, path, digest);
+  return found.flatMap(s =>
+    s.documents.map(document => ({ platform: s.platform, digest: s.digest, document }))
+  );
 }
 
 export async function signSboms(req: SbomRequest, sboms: Sbom[]): Promise<SignedSbom[]> {

@@ -3,7 +3,6 @@ import { readAttestInputs, sbomOn } from '../../../../src/build/attest/mode.js';
 import { expectedBundles } from '../../../../src/build/attest/publish.js';
 import { artifactLines, storageRecord } from '../../../../src/build/attest/records.js';
 import { namesDigest } from '../../../../src/build/attest/readback.js';
-import { attestationManifests, spdxDocument, spdxLayers } from '../../../../src/build/attest/sbom.js';
 import { sbomFileName, sbomFiles } from '../../../../src/build/attest/sbom-sign.js';
 import { fulcioChains, pemCertificates } from '../../../../src/build/attest/trust-anchors.js';
 import { InputError } from '../../../../src/common/runner.js';
@@ -27,67 +26,7 @@ describe('sign and sbom inputs', () => {
   ])('sbom %p signs SBOMs: %p', (value, on) => expect(sbomOn(value)).toBe(on));
 });
 
-describe('SBOMs in an index', () => {
-  const index = [
-    { mediaType: 'm', digest: D('a'), size: 1, platform: { os: 'linux', architecture: 'amd64' } },
-    {
-      mediaType: 'm',
-      digest: D('b'),
-      size: 1,
-      platform: { os: 'linux', architecture: 'arm', variant: 'v7' }
-    },
-    {
-      mediaType: 'm',
-      digest: D('c'),
-      size: 1,
-      platform: { os: 'unknown', architecture: 'unknown' },
-      annotations: {
-        'vnd.docker.reference.type': 'attestation-manifest',
-        'vnd.docker.reference.digest': D('a')
-      }
-    },
-    {
-      mediaType: 'm',
-      digest: D('d'),
-      size: 1,
-      platform: { os: 'unknown', architecture: 'unknown' },
-      annotations: {
-        'vnd.docker.reference.type': 'attestation-manifest',
-        'vnd.docker.reference.digest': D('b')
-      }
-    }
-  ];
-  test('each attestation manifest names the platform manifest it describes', () => {
-    expect(attestationManifests(index)).toEqual([
-      { attestation: D('c'), digest: D('a'), platform: 'linux/amd64' },
-      { attestation: D('d'), digest: D('b'), platform: 'linux/arm/v7' }
-    ]);
-  });
-  test('only SPDX layers, only SPDX statements', () => {
-    const layers = [
-      {
-        mediaType: 'application/vnd.in-toto+json',
-        digest: D('e'),
-        size: 1,
-        annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' }
-      },
-      {
-        mediaType: 'application/vnd.in-toto+json',
-        digest: D('f'),
-        size: 1,
-        annotations: { 'in-toto.io/predicate-type': 'https://spdx.dev/Document' }
-      }
-    ];
-    expect(spdxLayers(layers).map(l => l.digest)).toEqual([D('f')]);
-    const doc = { spdxVersion: 'SPDX-2.3' };
-    expect(
-      spdxDocument(
-        Buffer.from(JSON.stringify({ predicateType: 'https://spdx.dev/Document', predicate: doc }))
-      )
-    ).toEqual(doc);
-    expect(spdxDocument(Buffer.from(JSON.stringify({ predicateType: 'x', predicate: doc })))).toBeUndefined();
-    expect(spdxDocument(Buffer.from('not json'))).toBeUndefined();
-  });
+describe('SBOM files', () => {
   test('file names and the sbom-files map', () => {
     expect(sbomFileName('linux/arm/v7', 0)).toBe('sbom-linux-arm-v7.spdx.json');
     expect(sbomFileName('linux/amd64', 1)).toBe('sbom-linux-amd64-2.spdx.json');

@@ -2,24 +2,28 @@
  * The SBOMs BuildKit attached to a pushed index, read back from the registry: the index's
  * attestation manifests (`vnd.docker.reference.type: attestation-manifest`) name the platform
  * manifest they describe; their in-toto layers with the predicate type `https://spdx.dev/Document`
- * hold one SPDX document each. Pure selection, thin reads.
+ * hold one SPDX document each. Every manifest and blob is read bounded and checked against its
+ * digest. Pure selection, thin reads.
  */
-import type { RegistryClient } from '../../common/registry/client.js';
-import { type Descriptor, parseManifest } from '../../common/registry/media.js';
-import { readBlob } from '../../common/registry/read.js';
+import type { RegistryClient } from './client.js';
+import { RegistryError } from './errors.js';
+import { type Descriptor, parseManifest } from './media.js';
+import { readBlob } from './read.js';
 
 export const SPDX_PREDICATE = 'https://spdx.dev/Document';
 const REFERENCE_TYPE = 'vnd.docker.reference.type';
 const REFERENCE_DIGEST = 'vnd.docker.reference.digest';
 const PREDICATE_TYPE = 'in-toto.io/predicate-type';
+/** An SBOM statement is read up to this size. */
+const SBOM_MAX_BYTES = 64 * 1024 * 1024;
 
-export interface Sbom {
+export interface PlatformSbom {
   /** `os/arch[/variant]` of the platform manifest. */
   platform: string;
   /** The platform manifest's digest: the SBOM attestation's subject. */
   digest: string;
-  /** The SPDX document. */
-  document: Record<string, unknown>;
+  /** The SPDX documents (the statements' predicates), one per SBOM layer, in layer order. */
+  documents: Record<string, unknown>[];
 }
 
 export function platformName(p: Descriptor['platform']): string {
@@ -58,22 +62,35 @@ export function spdxDocument(statement: Buffer): Record<string, unknown> | undef
   }
 }
 
-/** Reads each platform's SPDX document from the index `digest` in `repository`. */
-export async function readSboms(client: RegistryClient, repository: string, digest: string): Promise<Sbom[]> {
-  const index = await client.getManifest(repository, digest);
-  if (!index) throw new Error(`the index ${digest} is not in ${repository}`);
-  const parsed = parseManifest(index.bytes, index.mediaType);
+async function manifestOf(client: RegistryClient, repository: string, digest: string) {
+  const got = await client.getManifest(repository, digest);
+  if (!got) throw new RegistryError(`GET ${repository}@${digest}: not found`, 404);
+  return parseManifest(got.bytes, got.mediaType);
+}
+
+/**
+ * The SPDX SBOMs of every platform of the index `digest` in `repository`, in the index's order;
+ * platforms without an SBOM are left out, and an image manifest (no index) has none.
+ */
+export async function readIndexSboms(
+  client: RegistryClient,
+  repository: string,
+  digest: string
+): Promise<PlatformSbom[]> {
+  const index = await manifestOf(client, repository, digest);
+  if (index.kind !== 'index') return [];
   const found = await Promise.all(
-    attestationManifests(parsed.manifests).map(async a => {
-      const manifest = await client.getManifest(repository, a.attestation);
-      if (!manifest) return [];
-      const layers = spdxLayers(parseManifest(manifest.bytes, manifest.mediaType).blobs);
-      const docs = await Promise.all(layers.map(l => readBlob(client, repository, l.digest)));
-      return docs.flatMap(bytes => {
-        const document = spdxDocument(bytes);
-        return document ? [{ platform: a.platform, digest: a.digest, document }] : [];
+    attestationManifests(index.manifests).map(async a => {
+      const layers = spdxLayers((await manifestOf(client, repository, a.attestation)).blobs);
+      const statements = await Promise.all(
+        layers.map(l => readBlob(client, repository, l.digest, SBOM_MAX_BYTES))
+      );
+      const documents = statements.flatMap(s => {
+        const doc = spdxDocument(s);
+        return doc ? [doc] : [];
       });
+      return { platform: a.platform, digest: a.digest, documents };
     })
   );
-  return found.flat();
+  return found.filter(s => s.documents.length > 0);
 }
