@@ -276,6 +276,28 @@ test('scan-fail-on: high fails the step after the push, and says so', async () =
   expect(JSON.parse(step.outputs['scan-counts'])).toEqual(counts);
 });
 
+test('scan-fail-on: high refuses a promotion before any tag moves', async () => {
+  const built = await release();
+  expect(built.code).toBe(0);
+  const digest = built.outputs.digest;
+  const step = await release({
+    mode: 'promote',
+    source: `${image}@${digest}`,
+    tags: 'type=raw,value=promoted',
+    'scan-fail-on': 'high'
+  });
+  expect(step.code).toBe(1);
+  expect(step.errors).toEqual([
+    `Not promoting ${image}@${digest}: the vulnerability scan found 3 findings at or above high ` +
+      '(scan-fail-on) on linux/amd64, linux/arm64: DEBIAN-CVE-2026-10001, DEBIAN-CVE-2026-10004; ' +
+      'no tag was moved'
+  ]);
+  expect(JSON.parse(step.outputs['scan-counts'])).toEqual(counts);
+  // Nothing moved: the promoted tag is nowhere in the registry.
+  const client = new RegistryClient(`http://${GHCR}`, USER, PASSWORD);
+  expect((await client.manifest(repo, 'promoted'))?.digest).toBeUndefined();
+});
+
 test('OSV down: scan auto warns and passes, scan true fails; never a silent pass', async () => {
   osv.fault = 503;
   const auto = await release();

@@ -57,8 +57,9 @@ export async function runPipeline(
   setOutput('images', pushed.join('\n'));
   const build = mode === 'build' || mode === 'platform' ? read.build : undefined;
   const scanDecision = faces.scan.decide(read.scan, { images: meta.images, digest, build }, ctx);
-  const scanned = mode === 'platform' ? undefined : await faces.scan.run(scanDecision);
-  faces.scan.write(scanned);
+  // A promotion was scanned before any tag moved (publishByMode); a platform's hand-off is not a release.
+  const scanned = mode === 'platform' || mode === 'promote' ? undefined : await faces.scan.run(scanDecision);
+  if (mode !== 'promote') faces.scan.write(scanned);
 
   if (plan.prune && digest) await pruneAfterPush(faces, plan.prune, pushed);
   if (scanned?.problem) throw new Error(scanRefused(pushed.join(', '), scanned.problem));

@@ -40,8 +40,17 @@ function mergeAnnotations(meta: MetaResult): string[] {
   return [...explicit, ...indexAnnotations(meta.labels, meta.annotations)];
 }
 
-async function promote(release: ReleaseRun, choice: SourceChoice, platforms: string[]): Promise<string> {
+/** Scans the source before any tag moves; findings at or above `scan-fail-on` refuse the promotion. */
+export type PromoteGate = (source: { image: string; digest: string }) => Promise<void>;
+
+async function promote(
+  release: ReleaseRun,
+  choice: SourceChoice,
+  platforms: string[],
+  gate: PromoteGate
+): Promise<string> {
   const source = await resolveSource(choice, platforms, release.client);
+  await gate({ image: choice.ref.name, digest: source.digest });
   // The version tags and what each target holds are read at once; nothing is pushed before both.
   const [, plans] = await Promise.all([
     guardRelease(release, source.digest),
@@ -83,7 +92,19 @@ export async function publishByMode(
     env: faces.env,
     client: clientsFor(faces.env)
   };
-  if (mode === 'promote' && plan.source) return promote(release, plan.source, read.build.platforms);
+  if (mode === 'promote' && plan.source) {
+    return promote(release, plan.source, read.build.platforms, async source => {
+      const scanned = await faces.scan.run(
+        faces.scan.decide(read.scan, { images: [source.image], ...source }, ctx)
+      );
+      faces.scan.write(scanned);
+      if (scanned?.problem) {
+        throw new Error(
+          `Not promoting ${source.image}@${source.digest}: the vulnerability scan found ${scanned.problem}; no tag was moved`
+        );
+      }
+    });
+  }
   if (mode !== 'platform' && plan.build.push.push) {
     const guard = await guardRelease(release);
     if (guard.kind === 'rerun') return (await finishRerun(release, guard, read.build.platforms)).digest;
