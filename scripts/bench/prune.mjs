@@ -16,14 +16,13 @@
 //                                     [--limit documented|strict|none] [--compare DIR]
 import { spawn, spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import ts from 'typescript';
+import { root, transpile } from './shared.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
 const out = join(root, 'node_modules/.cache/bench-prune');
 const load = path => import(pathToFileURL(join(out, path)).href);
 
@@ -36,27 +35,6 @@ const LIMITS = {
   strict: { pointsPerMinute: 400 },
   none: undefined
 };
-
-// The stand-in and the stage are TypeScript: transpile them file by file (their imports already end
-// in .js) into a folder under node_modules, where their packages resolve.
-function transpile() {
-  rmSync(out, { recursive: true, force: true });
-  const sources = dir =>
-    readdirSync(dir, { withFileTypes: true, recursive: true })
-      .filter(e => e.isFile() && e.name.endsWith('.ts'))
-      .map(e => join(e.parentPath ?? e.path, e.name));
-  const dirs = ['src/common', 'src/prune', '__tests__/support/ghcr'].map(d => join(root, d));
-  for (const file of dirs.flatMap(sources)) {
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      fileName: file
-    });
-    const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
-}
 
 /** The worker: the stand-in with the scenario's package; answers `go`, `stats` and `close`. */
 async function standIn({ scenario, limit }) {
@@ -259,7 +237,7 @@ async function main() {
   };
   if (!(opts.limit in LIMITS)) throw new Error(`--limit must be one of ${Object.keys(LIMITS).join(', ')}`);
   const scenarios = arg('scenario', 'all') === 'all' ? Object.keys(SCENARIOS) : [arg('scenario')];
-  transpile();
+  transpile(['src/common', 'src/prune', '__tests__/support/ghcr'], out);
   console.log(
     `prune benchmark on Node ${process.version}: latency ${apiMs} ms API / ${opts.registryMs} ms registry, write limit ${opts.limit}`
   );

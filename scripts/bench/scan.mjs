@@ -8,43 +8,16 @@
 //
 // Usage: node scripts/bench/scan.mjs [--packages 500] [--latency 150] [--rounds 3]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import ts from 'typescript';
+import { arg, root, transpile } from './shared.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
 process.env.ACTION_ROOT ??= root;
 const out = join(root, 'node_modules/.cache/bench-scan');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const packages = arg('packages', 500);
 const latency = arg('latency', 150);
 const rounds = arg('rounds', 3);
-
-// The scan and the stand-in are TypeScript: transpiled file by file into a folder under node_modules.
-function transpile() {
-  rmSync(out, { recursive: true, force: true });
-  const sources = dir =>
-    readdirSync(dir, { withFileTypes: true, recursive: true })
-      .filter(e => e.isFile() && e.name.endsWith('.ts'))
-      .map(e => join(e.parentPath ?? e.path, e.name));
-  const dirs = ['src/common', 'src/scan', '__tests__/support/osv', '__tests__/support/sigstore'].map(d =>
-    join(root, d)
-  );
-  for (const file of dirs.flatMap(sources)) {
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      fileName: file
-    });
-    const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
-}
 
 /** The scanning process: reads the SBOM, scans it, prints the time and the requests as JSON. */
 const CHILD = `
@@ -60,7 +33,8 @@ const ms = performance.now() - t0;
 console.log(JSON.stringify({ ms, requests: osv.requests, concurrency: osv.concurrency, findings: scan.findings.length, packages: scan.packages }));
 `;
 
-transpile();
+// The scan and the stand-in are TypeScript.
+transpile(['src/common', 'src/scan', '__tests__/support/osv', '__tests__/support/sigstore'], out);
 const { startOsv } = await import(pathToFileURL(join(out, '__tests__/support/osv/index.js')).href);
 const { osvRecord } = await import(pathToFileURL(join(out, '__tests__/support/osv/records.js')).href);
 
